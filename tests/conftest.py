@@ -1,0 +1,108 @@
+"""The shared cast: one user per role around the Energy working group.
+
+| fixture        | who                                                  |
+| -------------- | ---------------------------------------------------- |
+| staff          | staff admin, no membership                           |
+| cochair_az     | Energy co-chair, Azerbaijan side                     |
+| cochair_us     | Energy co-chair, US side                             |
+| member         | Energy member (AZ, government)                       |
+| observer       | Energy observer (US)                                 |
+| other_member   | member of Connectivity only                          |
+| outsider       | signed-in user with no membership                    |
+"""
+
+import os
+import shutil
+
+import pytest
+
+from apps.accounts.models import Sector, Side, User
+from apps.charter.models import Membership, Role, WorkingGroup
+
+REQUIRED = os.environ.get("CI", "").lower() == "true"
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip when a service is missing locally; under CI=true, fail instead."""
+    if available:
+        return
+    if REQUIRED:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
+
+
+def make_user(email: str, *, side: str = Side.AZ, **extra) -> User:
+    extra.setdefault("display_name", email.split("@")[0].replace(".", " ").title())
+    return User.objects.create_user(email=email, password="test-pass-1234", side=side, **extra)
+
+
+def join(user: User, group: WorkingGroup, role: str, side: str | None = None) -> Membership:
+    return Membership.objects.create(user=user, group=group, role=role, side=side or user.side)
+
+
+@pytest.fixture
+def energy(db) -> WorkingGroup:
+    return WorkingGroup.objects.get(slug="energy")
+
+
+@pytest.fixture
+def connectivity(db) -> WorkingGroup:
+    return WorkingGroup.objects.get(slug="connectivity")
+
+
+@pytest.fixture
+def security(db) -> WorkingGroup:
+    return WorkingGroup.objects.get(slug="security")
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return make_user("staff@example.test", side=Side.OTHER, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def cochair_az(energy) -> User:
+    user = make_user("cochair.az@example.test", side=Side.AZ, time_zone="Asia/Baku", language="az")
+    join(user, energy, Role.CO_CHAIR)
+    return user
+
+
+@pytest.fixture
+def cochair_us(energy) -> User:
+    user = make_user(
+        "cochair.us@example.test", side=Side.US, time_zone="America/New_York", language="en"
+    )
+    join(user, energy, Role.CO_CHAIR)
+    return user
+
+
+@pytest.fixture
+def member(energy) -> User:
+    user = make_user("member@example.test", side=Side.AZ, time_zone="Asia/Baku")
+    join(user, energy, Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def observer(energy) -> User:
+    user = make_user("observer@example.test", side=Side.US, sector=Sector.PRIVATE)
+    join(user, energy, Role.OBSERVER)
+    return user
+
+
+@pytest.fixture
+def other_member(connectivity) -> User:
+    user = make_user("other@example.test", side=Side.US, language="ru")
+    join(user, connectivity, Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return make_user("outsider@example.test", side=Side.OTHER)
