@@ -46,6 +46,15 @@ def join(user: User, group: WorkingGroup, role: str, side: str | None = None) ->
     return Membership.objects.create(user=user, group=group, role=role, side=side or user.side)
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Production uses the hashed manifest made by collectstatic; tests do not run collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def energy(db) -> WorkingGroup:
     return WorkingGroup.objects.get(slug="energy")
