@@ -1,9 +1,12 @@
 """/healthz: is the database reachable, is the broker reachable. No login, no secrets."""
 
+import os
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from kombu import Connection
 
 
@@ -34,8 +37,6 @@ def broker_ok() -> bool:
 
 
 def _writable(path: str) -> bool:
-    import os
-
     try:
         os.makedirs(path, exist_ok=True)
     except OSError:
@@ -43,6 +44,7 @@ def _writable(path: str) -> bool:
     return os.access(path, os.W_OK)
 
 
+@require_safe
 @never_cache
 def healthz(request):
     checks = {"database": database_ok(), "broker": broker_ok()}

@@ -29,7 +29,9 @@ try:
     SECRET_KEY = env_str("SECRET_KEY")
     if not SECRET_KEY:
         if not DEBUG:
-            raise EnvError("SECRET_KEY is required when DEBUG is off (set SECRET_KEY, or DEBUG=true)")
+            raise EnvError(
+                "SECRET_KEY is required when DEBUG is off (set SECRET_KEY, or DEBUG=true)"
+            )
         SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105 — DEBUG only
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
     SITE_URL = parse_site_url(env_str("SITE_URL", "http://127.0.0.1:8000"))
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "apps.meetings",
     "apps.notifications",
     "apps.reports",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +136,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # Django's login form posts "username" even though USERNAME_FIELD is "email".
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command
 # axes.W006 warns that per-account lockout lets an attacker lock a known account;
 # for officials' accounts that trade-off is deliberate (password guessing is the greater risk).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -201,6 +205,8 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+    for folder in ("queue", "control"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

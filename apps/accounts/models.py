@@ -113,7 +113,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["display_name", "email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
-            models.CheckConstraint(condition=models.Q(side__in=Side.values), name="user_side_valid"),
+            models.CheckConstraint(
+                condition=models.Q(side__in=Side.values), name="user_side_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(language__in=Language.values), name="user_language_valid"
             ),

@@ -29,7 +29,8 @@ class Charter(TranslatedMixin, models.Model):
     signed_on = models.DateField(_("signed on"))
     signed_at = models.CharField(_("signed at"), max_length=100)
     roadmap_due = models.DateField(
-        _("roadmaps due"), help_text=_("Deadline for the working groups' project lists and roadmaps.")
+        _("roadmaps due"),
+        help_text=_("Deadline for the working groups' project lists and roadmaps."),
     )
 
     class Meta:

@@ -49,7 +49,8 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["group", "starts_at"], name="meeting_group_start")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(minutes_state__in=MinutesState.values), name="meeting_minutes_state_valid"
+                condition=Q(minutes_state__in=MinutesState.values),
+                name="meeting_minutes_state_valid",
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=24 * 60),
@@ -82,7 +83,9 @@ class MinutesAdoption(models.Model):
                 name="adoption_one_per_side",
                 violation_error_message=_("This side has already adopted these minutes."),
             ),
-            models.CheckConstraint(condition=Q(side__in=SignOffSide.values), name="adoption_side_valid"),
+            models.CheckConstraint(
+                condition=Q(side__in=SignOffSide.values), name="adoption_side_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -44,7 +44,9 @@ class EmailLog(models.Model):
     )
     context = models.JSONField(_("context"), default=dict, blank=True)
     subject = models.CharField(_("subject line"), max_length=300, blank=True)
-    state = models.CharField(_("state"), max_length=12, choices=EmailState, default=EmailState.QUEUED)
+    state = models.CharField(
+        _("state"), max_length=12, choices=EmailState, default=EmailState.QUEUED
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     send_after = models.DateTimeField(_("send after"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
@@ -62,7 +64,9 @@ class EmailLog(models.Model):
                 name="emaillog_claim_unique",
                 violation_error_message=_("This email has already been decided."),
             ),
-            models.CheckConstraint(condition=Q(kind__in=EmailKind.values), name="emaillog_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=EmailKind.values), name="emaillog_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=EmailState.values), name="emaillog_state_valid"
             ),

@@ -10,7 +10,9 @@ from apps.milestones.models import Milestone
 
 
 def _count_per_group(queryset: QuerySet) -> Coalesce:
-    counts = queryset.filter(group=OuterRef("pk")).order_by().values("group").annotate(n=Count("pk"))
+    counts = (
+        queryset.filter(group=OuterRef("pk")).order_by().values("group").annotate(n=Count("pk"))
+    )
     return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
 
 

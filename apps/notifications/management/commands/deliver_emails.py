@@ -21,7 +21,7 @@ def parse_now(value: str | None):
 
 
 class Command(BaseCommand):
-    help = "Send queued emails whose time has come (the outbox pass the Celery beat runs every minute)."
+    help = "Send queued emails whose time has come (the outbox pass beat runs every minute)."
 
     def add_arguments(self, parser):
         parser.add_argument("--now", help="Pretend the current time is this ISO 8601 datetime.")

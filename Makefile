@@ -1,0 +1,61 @@
+# CharterHub — `make run` for the demo, `make test` for the suite. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+
+# The first interpreter that is Python 3.12+: python3.14 … python3, then pyenv's
+# installed versions (its shims refuse versions that are not selected).
+define FIND_PYTHON
+for c in python3.14 python3.13 python3.12 python3; do \
+  p=$$(command -v $$c 2>/dev/null) || continue; \
+  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
+done; \
+root=$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv"); \
+for p in $$(ls -d "$$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V -r); do \
+  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
+done; exit 1
+endef
+
+.PHONY: help install run test lint check bench clean
+
+help:
+	@echo "make run      start CharterHub with demo data on http://127.0.0.1:8000"
+	@echo "make test     run the whole test suite"
+	@echo "make install  create .venv with the pinned requirements"
+	@echo "make lint     ruff, Django checks, missing migrations"
+
+$(VENV)/.installed: requirements.txt
+	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  python=$$($(FIND_PYTHON)) || { echo "CharterHub needs Python 3.12 or newer, and none was found (tried python3.14 … python3 and pyenv's versions)." >&2; exit 1; }; \
+	  echo "Creating $(VENV) with $$python"; \
+	  rm -rf $(VENV) && "$$python" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+# DEBUG defaults to on for the laptop demo (no SECRET_KEY needed); set DEBUG=false to try production settings.
+run: export DEBUG ?= true
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "CharterHub is starting on http://127.0.0.1:8000  (web + Celery worker + beat; Ctrl-C stops all)"
+	@echo "Broker: $${REDIS_URL:-embedded (files under var/broker/)}   Email: $${EMAIL_URL:-files under var/mail/}"
+	@echo
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	SECRET_KEY=lint $(PY) manage.py check
+	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts
