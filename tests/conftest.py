@@ -47,7 +47,9 @@ def join(user: User, group: WorkingGroup, role: str, side: str | None = None) ->
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _fast_test_settings(settings):
+    # A slow password hash is the point in production and a waste of time here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production uses the hashed manifest made by collectstatic; tests do not run collectstatic.
     settings.STORAGES = {
         **settings.STORAGES,

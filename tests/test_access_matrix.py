@@ -1,0 +1,77 @@
+"""Every URL × role: who gets what. A URL pattern with no row here fails the suite.
+
+The Django admin (/admin/) is covered by tests/*/test_admin.py and is staff-only by design.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "observer",
+    "member",
+    "other_member",
+    "cochair_az",
+    "cochair_us",
+    "staff",
+]
+
+# url name → (path, {role: expected GET status}); "login" means a redirect to the login page.
+SIGNED_IN_200 = {role: 200 for role in ROLES if role != "anonymous"}
+MATRIX = {
+    "dashboard": ("/", {"anonymous": "login", **SIGNED_IN_200}),
+    "login": ("/accounts/login/", {role: 200 for role in ROLES}),
+    # Logout is POST-only; a GET is refused for everyone.
+    "logout": ("/accounts/logout/", {role: 405 for role in ROLES}),
+    "healthz": ("/healthz", {role: 200 for role in ROLES}),
+}
+
+
+def named_patterns(resolver=None, prefix="") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            names |= named_patterns(pattern, prefix)
+        elif isinstance(pattern, URLPattern):
+            names.add(pattern.name)
+    return names
+
+
+def test_it_has_a_row_for_every_url():
+    assert named_patterns() == set(MATRIX)
+
+
+@pytest.fixture
+def as_role(request, client):
+    def log_in(role: str):
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        return client
+
+    return log_in
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_it_answers_each_role(as_role, name, role, db):
+    path, expected_by_role = MATRIX[name]
+    expected = expected_by_role[role]
+    response = as_role(role).get(path)
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "staff"])
+def test_it_keeps_the_admin_for_staff(as_role, role, db):
+    response = as_role(role).get("/admin/")
+    if role == "staff":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
