@@ -112,7 +112,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["display_name", "email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_message=_("A user with this email address already exists."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(side__in=Side.values), name="user_side_valid"
             ),

@@ -73,6 +73,7 @@ class EmailLog(models.Model):
             models.CheckConstraint(
                 condition=Q(state="sent", sent_at__isnull=False) | ~Q(state="sent"),
                 name="emaillog_sent_has_time",
+                violation_error_message=_("A sent email needs the time it was sent."),
             ),
         ]
         indexes = [

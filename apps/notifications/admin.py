@@ -1,0 +1,89 @@
+"""Admin for the outbox: read-only (what was sent stays as it was), with a retry action."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from apps.notifications.models import EmailLog, EmailState
+
+RETRYABLE_STATES = (EmailState.FAILED, EmailState.CHECK)
+
+
+@admin.register(EmailLog)
+class EmailLogAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "kind",
+        "to_email",
+        "recipient",
+        "subject",
+        "state",
+        "attempts",
+        "send_after",
+        "sent_at",
+    )
+    list_filter = ("state", "kind", "created_at", "sent_at")
+    search_fields = ("to_email", "subject", "subject_key", "message_id")
+    list_select_related = ("recipient",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    actions = ("retry_failed",)
+    fieldsets = (
+        (None, {"fields": ("kind", "recipient", "to_email", "subject")}),
+        (_("Claim"), {"fields": ("subject_key", "period", "context")}),
+        (
+            _("Delivery"),
+            {
+                "fields": (
+                    "state",
+                    "attempts",
+                    "send_after",
+                    "sent_at",
+                    "message_id",
+                    "last_error",
+                    "created_at",
+                )
+            },
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("notifications.change_emaillog")
+
+    @admin.action(description=_("Retry selected failed emails"), permissions=("retry",))
+    def retry_failed(self, request, queryset):
+        selected = queryset.count()
+        requeued = queryset.filter(state__in=RETRYABLE_STATES).update(
+            state=EmailState.QUEUED, send_after=timezone.now()
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d email requeued.",
+                "%(count)d emails requeued.",
+                requeued,
+            )
+            % {"count": requeued},
+            messages.SUCCESS if requeued else messages.WARNING,
+        )
+        skipped = selected - requeued
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d email was left alone: only failed emails and emails that "
+                    "need checking can be retried.",
+                    "%(count)d emails were left alone: only failed emails and emails that "
+                    "need checking can be retried.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
