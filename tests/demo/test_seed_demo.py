@@ -1,0 +1,336 @@
+"""`manage.py seed_demo [--scale N]`: demo accounts and data, idempotent; synthetic volume."""
+
+from datetime import UTC, date, datetime, timedelta
+from io import StringIO
+from itertools import pairwise
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
+
+from apps.accounts.models import Sector, User
+from apps.charter.models import Membership, Role, WorkingGroup
+from apps.demo import data
+from apps.meetings.models import (
+    ActionItem,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MinutesAdoption,
+    MinutesState,
+)
+from apps.milestones.models import OPEN_STATUSES, Milestone, MilestoneUpdate, SignOff, Status
+
+TODAY = date(2026, 11, 28)
+NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
+SLUGS = ("economy", "energy", "connectivity", "ai-digital", "security")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def seeded(frozen) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def demo_milestones():
+    return Milestone.objects.filter(external_ref__startswith="DEMO-")
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, so a re-run can be shown to change nothing at all."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+    }
+
+
+def counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_it_creates_the_documented_accounts_with_the_demo_password(seeded):
+    emails = ["admin@charterhub.test", "observer@charterhub.test"]
+    for slug in SLUGS:
+        for role in ("cochair", "member"):
+            emails += [f"{role}.{slug}.az@charterhub.test", f"{role}.{slug}.us@charterhub.test"]
+    users = {user.email: user for user in User.objects.filter(email__in=emails)}
+    assert sorted(users) == sorted(emails)
+    for user in users.values():
+        assert user.check_password("charterhub-demo"), user.email
+        assert user.is_active
+    admin = users["admin@charterhub.test"]
+    assert admin.is_staff and admin.is_superuser
+    assert not any(user.is_staff for email, user in users.items() if email != admin.email)
+    # One hash, computed once, shared by every demo account.
+    assert User.objects.filter(email__endswith="@charterhub.test").aggregate(
+        hashes=Count("password", distinct=True)
+    ) == {"hashes": 1}
+    for email in emails:
+        assert email in seeded  # the summary prints the logins
+    assert "charterhub-demo" in seeded
+
+
+def test_it_gives_every_group_an_az_and_a_us_cochair(seeded):
+    for slug in SLUGS:
+        chairs = {
+            membership.side: membership.user
+            for membership in Membership.objects.filter(group__slug=slug, role=Role.CO_CHAIR)
+        }
+        assert set(chairs) == {"az", "us"}, slug
+        assert chairs["az"].email == f"cochair.{slug}.az@charterhub.test"
+        assert (chairs["az"].side, chairs["az"].time_zone, chairs["az"].language) == (
+            "az",
+            "Asia/Baku",
+            "az",
+        )
+        assert chairs["us"].email == f"cochair.{slug}.us@charterhub.test"
+        assert (chairs["us"].side, chairs["us"].time_zone, chairs["us"].language) == (
+            "us",
+            "America/New_York",
+            "en",
+        )
+        members = Membership.objects.filter(group__slug=slug, role=Role.MEMBER)
+        assert members.filter(user__email=f"member.{slug}.az@charterhub.test", side="az").exists()
+        assert members.filter(user__email=f"member.{slug}.us@charterhub.test", side="us").exists()
+        assert members.count() >= 4  # the two documented members and a few named ones
+
+
+def test_it_makes_the_observer_an_observer_of_every_non_restricted_group(seeded):
+    observed = set(
+        Membership.objects.filter(
+            user__email="observer@charterhub.test", role=Role.OBSERVER
+        ).values_list("group__slug", flat=True)
+    )
+    open_groups = set(WorkingGroup.objects.filter(restricted=False).values_list("slug", flat=True))
+    assert observed == open_groups
+    assert WorkingGroup.objects.filter(restricted=True).exists()  # security is not observed
+
+
+def test_it_includes_private_sector_members_ministries_and_a_russian_speaker(seeded):
+    for slug in SLUGS:
+        private = Membership.objects.filter(group__slug=slug, user__sector=Sector.PRIVATE)
+        assert private.filter(side="az").exists() and private.filter(side="us").exists(), slug
+    organisations = set(
+        User.objects.filter(email__endswith="@charterhub.test").values_list(
+            "organisation", flat=True
+        )
+    )
+    assert {
+        "Ministry of Economy",
+        "Ministry of Digital Development and Transport",
+        "U.S. Department of State",
+        "U.S. Department of Energy",
+        "Caspian Logistics LLC",
+    } <= organisations
+    assert User.objects.filter(language="ru", email__endswith="@charterhub.test").exists()
+
+
+def test_it_covers_every_milestone_state_the_demo_needs(seeded):
+    open_statuses = [str(status) for status in OPEN_STATUSES]
+    overdue = demo_milestones().filter(due_date__lt=TODAY, status__in=open_statuses)
+    assert overdue.count() >= 5
+    assert {"at_risk", "blocked", "in_progress", "awaiting_signoff"} <= set(
+        overdue.values_list("status", flat=True)
+    )
+    assert demo_milestones().filter(status=Status.AT_RISK, due_date__gte=TODAY).exists()
+    assert demo_milestones().filter(status=Status.BLOCKED).exists()
+    assert demo_milestones().filter(status=Status.PLANNED, due_date__gt=TODAY).exists()
+
+    done = demo_milestones().filter(status=Status.DONE)
+    assert done.count() >= 5
+    for milestone in done.select_related("group"):
+        assert milestone.progress == 100 and milestone.completed_at is not None
+        signers = {
+            s.side: s.signed_by.email for s in milestone.signoffs.select_related("signed_by")
+        }
+        slug = milestone.group.slug
+        assert signers == {
+            "az": f"cochair.{slug}.az@charterhub.test",
+            "us": f"cochair.{slug}.us@charterhub.test",
+        }
+
+    awaiting = demo_milestones().filter(status=Status.AWAITING_SIGNOFF)
+    assert awaiting.exists()
+    for milestone in awaiting:
+        assert milestone.progress == 100 and milestone.completed_at is None
+        assert milestone.signoffs.count() == 1
+
+    # The charter's deadline: met (done, both sides) in most groups, missed in one.
+    roadmaps = demo_milestones().filter(due_date=data.ROADMAP_DUE, external_ref__endswith="-01")
+    assert roadmaps.count() == 5
+    assert roadmaps.filter(status=Status.DONE).count() == 4
+    assert roadmaps.exclude(status=Status.DONE).get().group.slug == "ai-digital"
+
+
+def test_it_keeps_milestones_consistent_with_their_group_and_log(seeded):
+    for group in WorkingGroup.objects.all():
+        milestones = demo_milestones().filter(group=group)
+        assert 6 <= milestones.count() <= 10, group.slug
+        member_ids = set(group.memberships.values_list("user_id", flat=True))
+        for milestone in milestones:
+            assert milestone.section_id == group.section_id
+            assert milestone.owner_id in member_ids
+            assert milestone.external_ref.startswith(f"DEMO-{group.slug.upper()}-")
+            if milestone.status == Status.PLANNED:
+                assert milestone.progress == 0
+            if milestone.status in (Status.DONE, Status.AWAITING_SIGNOFF):
+                assert milestone.progress == 100
+            log = list(milestone.updates.order_by("created_at"))
+            assert 1 <= len(log) <= 4
+            assert all(entry.note and entry.author_id for entry in log)
+            assert (log[-1].new_status, log[-1].new_progress) == (
+                milestone.status,
+                milestone.progress,
+            )
+            for before, after in pairwise(log):
+                assert (before.new_status, before.new_progress) == (
+                    after.old_status,
+                    after.old_progress,
+                )
+                assert before.created_at < after.created_at
+    # Spread over the past weeks rather than stamped with the moment of seeding.
+    times = MilestoneUpdate.objects.values_list("created_at", flat=True)
+    assert min(times) < NOW - timedelta(days=28)
+    assert len({moment.date() for moment in times}) > 20
+
+
+def test_it_records_meetings_with_attendance_decisions_and_action_items(seeded):
+    for group in WorkingGroup.objects.all():
+        meetings = list(Meeting.objects.filter(group=group).order_by("starts_at"))
+        assert 2 <= len(meetings) <= 4, group.slug
+        past = [meeting for meeting in meetings if meeting.starts_at < NOW]
+        upcoming = [meeting for meeting in meetings if meeting.starts_at > NOW]
+        assert len(upcoming) == 1 and len(past) >= 2
+        assert upcoming[0].time_zone in ("Asia/Baku", "America/New_York")
+        assert upcoming[0].location or upcoming[0].link
+        assert upcoming[0].starts_at.tzinfo is not None
+
+        assert past[-1].minutes_state == MinutesState.DRAFT
+        for meeting in past[:-1]:
+            assert meeting.minutes_state == MinutesState.ADOPTED
+            assert set(meeting.adoptions.values_list("side", flat=True)) == {"az", "us"}
+        for meeting in past:
+            assert meeting.agenda and meeting.minutes
+            assert meeting.decisions.exists()
+            assert meeting.action_items.exclude(owner=None).exclude(due_date=None).exists()
+            statuses = set(meeting.attendance.values_list("status", flat=True))
+            assert AttendanceStatus.PRESENT in statuses
+            assert statuses & {AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT}
+            assert meeting.attendance.filter(user=None).exclude(guest_name="").exists()
+        assert ActionItem.objects.filter(meeting__group=group, milestone__group=group).exists()
+    assert not MinutesAdoption.objects.filter(meeting__minutes_state=MinutesState.DRAFT).exists()
+
+
+def test_it_never_dates_history_after_the_present(seeded):
+    assert not MilestoneUpdate.objects.filter(created_at__gt=NOW).exists()
+    assert not SignOff.objects.filter(signed_at__gt=NOW).exists()
+    assert not Milestone.objects.filter(Q(completed_at__gt=NOW) | Q(created_at__gt=NOW)).exists()
+    assert not MinutesAdoption.objects.filter(adopted_at__gt=NOW).exists()
+    assert not ActionItem.objects.filter(completed_at__gt=NOW).exists()
+    assert not Attendance.objects.filter(
+        meeting__starts_at__gt=NOW, status=AttendanceStatus.PRESENT
+    ).exists()
+
+
+def test_it_changes_nothing_when_run_twice(seeded):
+    before = snapshot()
+    out = StringIO()
+    call_command("seed_demo", stdout=out, stderr=StringIO())
+    assert snapshot() == before
+    assert "nothing created" in out.getvalue()
+
+
+def test_it_creates_nothing_on_a_later_day_either(seeded, time_machine):
+    before = counts()
+    time_machine.move_to(NOW + timedelta(days=45), tick=False)
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+    assert counts() == before
+
+
+def test_it_adds_synthetic_volume_with_scale_idempotently(seeded):
+    before = counts()
+    call_command("seed_demo", scale=1, stdout=StringIO(), stderr=StringIO())
+    after = counts()
+    assert after["accounts.User"] - before["accounts.User"] == 50
+    assert after["milestones.Milestone"] - before["milestones.Milestone"] == 500
+    assert after["meetings.Meeting"] - before["meetings.Meeting"] == 100
+    assert after["charter.Membership"] - before["charter.Membership"] == 50
+    assert after["milestones.MilestoneUpdate"] - before["milestones.MilestoneUpdate"] == 500
+    assert after["meetings.Attendance"] > before["meetings.Attendance"]
+    assert Milestone.objects.filter(external_ref__startswith="SYN-").count() == 500
+    assert set(
+        Milestone.objects.filter(external_ref__startswith="SYN-").values_list(
+            "group__slug", flat=True
+        )
+    ) == set(SLUGS)
+    # Consistent states: done milestones are signed by both sides, adopted minutes by both.
+    done = Milestone.objects.filter(external_ref__startswith="SYN-", status=Status.DONE)
+    assert done.exists()
+    assert not done.annotate(n=Count("signoffs")).exclude(n=2).exists()
+    adopted = Meeting.objects.filter(
+        title__startswith="Synthetic meeting ", minutes_state=MinutesState.ADOPTED
+    )
+    assert not adopted.annotate(n=Count("adoptions")).exclude(n=2).exists()
+    synthetic = User.objects.filter(email__startswith="synthetic.")
+    assert synthetic.first().check_password("charterhub-demo")
+    assert not synthetic.annotate(n=Count("memberships")).exclude(n=1).exists()
+
+    snap = snapshot()
+    call_command("seed_demo", scale=1, stdout=StringIO(), stderr=StringIO())
+    assert snapshot() == snap
+
+    call_command("seed_demo", scale=2, stdout=StringIO(), stderr=StringIO())
+    topped_up = counts()
+    assert topped_up["accounts.User"] - after["accounts.User"] == 50
+    assert topped_up["milestones.Milestone"] - after["milestones.Milestone"] == 500
+    assert topped_up["meetings.Meeting"] - after["meetings.Meeting"] == 100
+    assert User.objects.filter(email="synthetic.00100@charterhub.test").exists()
+
+
+def test_it_rejects_a_scale_below_one(frozen):
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("seed_demo", "--scale", "0", stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("seed_demo", scale=-3, stdout=StringIO(), stderr=StringIO())
+
+
+def test_it_explains_missing_working_groups(frozen):
+    WorkingGroup.objects.filter(slug="energy").delete()
+    with pytest.raises(CommandError, match=r"energy.*migrate"):
+        call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+    assert not User.objects.filter(email__endswith="@charterhub.test").exists()
+
+
+def test_it_keeps_an_existing_cochair_and_warns(frozen, energy):
+    chair = User.objects.create_user(
+        email="someone@example.test", password="x-pass-1234", display_name="Someone", side="az"
+    )
+    Membership.objects.create(user=chair, group=energy, role=Role.CO_CHAIR, side="az")
+    err = StringIO()
+    call_command("seed_demo", stdout=StringIO(), stderr=err)
+    assert Membership.objects.get(group=energy, role=Role.CO_CHAIR, side="az").user == chair
+    assert Membership.objects.get(
+        group=energy, user__email="cochair.energy.az@charterhub.test"
+    ).role == (Role.MEMBER)
+    assert "energy already has a co-chair for the AZ side" in err.getvalue()
+
+
+@pytest.mark.parametrize("moment", [datetime(2026, 4, 20, 6, tzinfo=UTC), NOW])
+def test_it_seeds_a_consistent_demo_on_any_day(time_machine, moment):
+    time_machine.move_to(moment, tick=False)
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+    today = moment.date()
+    assert demo_milestones().filter(due_date__lt=today, status__in=OPEN_STATUSES).exists()
+    assert not MilestoneUpdate.objects.filter(created_at__gt=moment).exists()
+    assert not SignOff.objects.filter(signed_at__gt=moment).exists()
+    assert not Milestone.objects.filter(completed_at__gt=moment).exists()
+    assert Meeting.objects.filter(starts_at__gt=moment).count() == 5

@@ -1,0 +1,253 @@
+"""The admin for milestones, the progress log and sign-offs."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Side
+from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status
+from tests.admin_helpers import add_inline_row, admin_form_data
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+MILESTONE_CHANGELIST_QUERIES = 9
+MILESTONE_UPDATE_CHANGELIST_QUERIES = 8
+
+
+@pytest.fixture
+def admin_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def url(model, view: str, *args) -> str:
+    return reverse(f"admin:milestones_{model._meta.model_name}_{view}", args=args)
+
+
+def make_milestones(group, count: int, *, owner=None, start: int = 0) -> list[Milestone]:
+    return [
+        Milestone.objects.create(
+            group=group,
+            section=group.section,
+            title=f"{group.slug} milestone {number}",
+            owner=owner,
+            due_date=datetime.date(2026, 1 + number % 12, 1 + number % 28),
+        )
+        for number in range(start, start + count)
+    ]
+
+
+def log(milestone, author, count: int) -> None:
+    MilestoneUpdate.objects.bulk_create(
+        MilestoneUpdate(
+            milestone=milestone,
+            author=author,
+            old_status=Status.PLANNED,
+            new_status=Status.IN_PROGRESS,
+            old_progress=number,
+            new_progress=number + 1,
+            note=f"step {number}",
+        )
+        for number in range(count)
+    )
+
+
+@pytest.fixture
+def milestone(energy, member, cochair_az, cochair_us) -> Milestone:
+    milestone = make_milestones(energy, 1, owner=member)[0]
+    log(milestone, member, 2)
+    SignOff.objects.create(milestone=milestone, side=Side.AZ, signed_by=cochair_az)
+    return milestone
+
+
+@pytest.mark.parametrize("model", [Milestone, MilestoneUpdate, SignOff])
+def test_it_renders_the_changelist_add_and_change_pages(admin_client, model, milestone):
+    assert admin_client.get(url(model, "changelist")).status_code == 200
+    assert admin_client.get(url(model, "add")).status_code == 200
+    obj = model.objects.order_by("pk").first()
+    assert admin_client.get(url(model, "change", obj.pk)).status_code == 200
+
+
+def test_it_keeps_the_milestone_changelist_query_count_flat(
+    admin_client, django_assert_num_queries, energy, connectivity, member, observer
+):
+    make_milestones(energy, 2, owner=member)
+    make_milestones(connectivity, 1, owner=observer)
+    with django_assert_num_queries(MILESTONE_CHANGELIST_QUERIES):
+        response = admin_client.get(url(Milestone, "changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 3
+
+    make_milestones(energy, 8, owner=member, start=2)
+    make_milestones(connectivity, 4, owner=observer, start=1)
+    with django_assert_num_queries(MILESTONE_CHANGELIST_QUERIES):
+        response = admin_client.get(url(Milestone, "changelist"))
+    assert response.context["cl"].result_count == 15
+
+
+def test_it_keeps_the_milestone_update_changelist_query_count_flat(
+    admin_client, django_assert_num_queries, energy, member, observer
+):
+    first, second = make_milestones(energy, 2)
+    log(first, member, 2)
+    log(second, observer, 1)
+    with django_assert_num_queries(MILESTONE_UPDATE_CHANGELIST_QUERIES):
+        response = admin_client.get(url(MilestoneUpdate, "changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 3
+
+    for milestone in make_milestones(energy, 4, start=2):
+        log(milestone, member, 3)
+    log(first, observer, 3)
+    with django_assert_num_queries(MILESTONE_UPDATE_CHANGELIST_QUERIES):
+        response = admin_client.get(url(MilestoneUpdate, "changelist"))
+    assert response.context["cl"].result_count == 18
+
+
+def test_it_shows_the_progress_log_read_only_on_the_milestone(admin_client, milestone):
+    response = admin_client.get(url(Milestone, "change", milestone.pk))
+    inlines = {inline.formset.model: inline for inline in response.context["inline_admin_formsets"]}
+    log_inline = inlines[MilestoneUpdate]
+    assert not log_inline.has_add_permission
+    assert not log_inline.has_change_permission
+    assert not log_inline.has_delete_permission
+    assert len(log_inline.formset.forms) == 2
+    assert "step 1" in response.text
+    assert inlines[SignOff].has_add_permission
+
+
+def test_it_never_changes_a_progress_log_entry(admin_client, milestone):
+    entry = milestone.updates.first()
+    response = admin_client.get(url(MilestoneUpdate, "change", entry.pk))
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    assert not response.context["has_delete_permission"]
+
+    response = admin_client.post(
+        url(MilestoneUpdate, "change", entry.pk), {"milestone": milestone.pk, "note": "rewritten"}
+    )
+    assert response.status_code == 403
+    assert admin_client.post(url(MilestoneUpdate, "delete", entry.pk)).status_code == 403
+    entry.refresh_from_db()
+    assert entry.note == "step 1"
+
+
+def test_it_appends_a_note_to_the_log(admin_client, staff, milestone):
+    response = admin_client.post(
+        url(MilestoneUpdate, "add"), {"milestone": milestone.pk, "note": "Checked with ministry"}
+    )
+    assert response.status_code == 302
+    entry = milestone.updates.get(note="Checked with ministry")
+    assert entry.author == staff
+    assert (entry.old_status, entry.new_status) == (milestone.status, milestone.status)
+
+
+def test_it_logs_an_admin_edit_and_bumps_the_version(admin_client, staff, milestone):
+    data = admin_form_data(admin_client.get(url(Milestone, "change", milestone.pk)))
+    data.update(status=Status.IN_PROGRESS, progress="40", title="Renamed")
+    response = admin_client.post(url(Milestone, "change", milestone.pk), data)
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.progress, milestone.version) == (
+        Status.IN_PROGRESS,
+        40,
+        2,
+    )
+    entry = milestone.updates.order_by("-id").first()
+    assert entry.author == staff
+    assert (entry.old_status, entry.new_status) == (Status.PLANNED, Status.IN_PROGRESS)
+    assert (entry.old_progress, entry.new_progress) == (0, 40)
+    assert entry.changes == {"title": ["energy milestone 0", "Renamed"]}
+
+
+def test_it_refuses_a_stale_edit(admin_client, milestone):
+    data = admin_form_data(admin_client.get(url(Milestone, "change", milestone.pk)))
+    Milestone.objects.filter(pk=milestone.pk).update(version=2, title="Changed meanwhile")
+    data["title"] = "My edit"
+    response = admin_client.post(url(Milestone, "change", milestone.pk), data)
+    assert response.status_code == 200
+    assert "Someone else saved this milestone" in response.text
+    milestone.refresh_from_db()
+    assert milestone.title == "Changed meanwhile"
+
+
+def test_it_sets_the_completion_time_when_done(admin_client, milestone):
+    data = admin_form_data(admin_client.get(url(Milestone, "change", milestone.pk)))
+    data.update(status=Status.DONE, progress="100")
+    response = admin_client.post(url(Milestone, "change", milestone.pk), data)
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.completed_at is not None
+    assert milestone.completed_at <= timezone.now()
+
+
+def test_it_refuses_progress_over_100_as_a_form_error(admin_client, milestone):
+    data = admin_form_data(admin_client.get(url(Milestone, "change", milestone.pk)))
+    data["progress"] = "140"
+    response = admin_client.post(url(Milestone, "change", milestone.pk), data)
+    assert response.status_code == 200
+    assert "Progress must be between 0 and 100." in response.text
+
+
+def test_it_refuses_a_second_signoff_for_a_side_in_the_inline(admin_client, milestone, cochair_az):
+    other_az = make_user("deputy.az@example.test", side=Side.AZ)
+    data = admin_form_data(admin_client.get(url(Milestone, "change", milestone.pk)))
+    add_inline_row(data, "signoffs", side=Side.AZ, signed_by=other_az.pk)
+    response = admin_client.post(url(Milestone, "change", milestone.pk), data)
+    assert response.status_code == 200
+    assert "This side has already signed off this milestone." in response.text
+    assert milestone.signoffs.count() == 1
+
+
+def test_it_refuses_two_signoffs_for_a_side_added_together(
+    admin_client, energy, cochair_az, cochair_us
+):
+    milestone = make_milestones(energy, 1)[0]
+    other_us = make_user("deputy.us@example.test", side=Side.US)
+    data = admin_form_data(admin_client.get(url(Milestone, "change", milestone.pk)))
+    add_inline_row(data, "signoffs", side=Side.US, signed_by=cochair_us.pk)
+    add_inline_row(data, "signoffs", side=Side.US, signed_by=other_us.pk)
+    response = admin_client.post(url(Milestone, "change", milestone.pk), data)
+    assert response.status_code == 200
+    assert "This side has already signed off this milestone." in response.text
+    assert not milestone.signoffs.exists()
+
+
+def test_it_refuses_a_second_signoff_for_a_side_in_the_signoff_form(
+    admin_client, milestone, cochair_az
+):
+    response = admin_client.post(
+        url(SignOff, "add"),
+        {"milestone": milestone.pk, "side": Side.AZ, "signed_by": cochair_az.pk},
+    )
+    assert response.status_code == 200
+    assert "This side has already signed off this milestone." in response.text
+    assert milestone.signoffs.count() == 1
+
+
+def test_it_answers_the_owner_autocomplete(admin_client, milestone, member):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "milestones",
+            "model_name": "milestone",
+            "field_name": "owner",
+            "term": "member@",
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == [{"id": str(member.pk), "text": str(member)}]
+
+
+def test_it_deletes_a_milestone_with_its_log(admin_client, energy, member):
+    milestone = make_milestones(energy, 1)[0]
+    log(milestone, member, 2)
+    page = admin_client.get(url(Milestone, "delete", milestone.pk))
+    assert page.status_code == 200
+    assert not page.context["perms_lacking"]
+    response = admin_client.post(url(Milestone, "delete", milestone.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not MilestoneUpdate.objects.filter(milestone_id=milestone.pk).exists()
