@@ -41,7 +41,7 @@ install: $(VENV)/.installed
 run: export DEBUG ?= true
 run: install
 	@mkdir -p var
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput -v1
 	$(PY) manage.py seed_demo
 	@echo
 	@echo "CharterHub is starting on http://127.0.0.1:8000  (web + Celery worker + beat; Ctrl-C stops all)"

@@ -11,6 +11,7 @@
 | outsider       | signed-in user with no membership                    |
 """
 
+import importlib
 import os
 import shutil
 
@@ -58,22 +59,33 @@ def _fast_test_settings(settings):
 
 
 @pytest.fixture
-def energy(db) -> WorkingGroup:
+def charter_data(db) -> None:
+    """The charter from the data migration. Transactional tests (live_server) flush the
+    database after each test, so load it again when it is gone."""
+    if not WorkingGroup.objects.exists():
+        from django.apps import apps as django_apps
+
+        migration = importlib.import_module("apps.charter.migrations.0002_charter_data")
+        migration.upsert_charter(django_apps)
+
+
+@pytest.fixture
+def energy(charter_data) -> WorkingGroup:
     return WorkingGroup.objects.get(slug="energy")
 
 
 @pytest.fixture
-def connectivity(db) -> WorkingGroup:
+def connectivity(charter_data) -> WorkingGroup:
     return WorkingGroup.objects.get(slug="connectivity")
 
 
 @pytest.fixture
-def security(db) -> WorkingGroup:
+def security(charter_data) -> WorkingGroup:
     return WorkingGroup.objects.get(slug="security")
 
 
 @pytest.fixture
-def staff(db) -> User:
+def staff(charter_data) -> User:
     return make_user("staff@example.test", side=Side.OTHER, is_staff=True, is_superuser=True)
 
 
@@ -115,5 +127,5 @@ def other_member(connectivity) -> User:
 
 
 @pytest.fixture
-def outsider(db) -> User:
+def outsider(charter_data) -> User:
     return make_user("outsider@example.test", side=Side.OTHER)
