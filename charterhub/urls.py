@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("apps.charter.urls")),
     path("", include("apps.milestones.urls")),
     path("", include("apps.meetings.urls")),
+    path("", include("apps.reports.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
