@@ -33,7 +33,8 @@ MATRIX = {
 
 
 APP_MATRICES = [
-    f"tests.{app}.test_access" for app in ("charter", "milestones", "meetings", "reports")
+    f"tests.{app}.test_access"
+    for app in ("charter", "milestones", "meetings", "reports", "notifications")
 ]
 
 
