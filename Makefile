@@ -18,13 +18,14 @@ for p in $$(ls -d "$$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V 
 done; exit 1
 endef
 
-.PHONY: help install run test lint check bench clean
+.PHONY: help install run test lint bench clean
 
 help:
 	@echo "make run      start CharterHub with demo data on http://127.0.0.1:8000"
 	@echo "make test     run the whole test suite"
 	@echo "make install  create .venv with the pinned requirements"
 	@echo "make lint     ruff, Django checks, missing migrations"
+	@echo "make bench    page benchmarks on PostgreSQL at seed_demo --scale 100 (docs/performance.md)"
 
 $(VENV)/.installed: requirements.txt
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -59,3 +60,12 @@ lint: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts
+
+# Benchmarks against a database seeded with `seed_demo --scale 100` (PostgreSQL by default;
+# BENCH_DATABASE_URL to change). Figures and how to read them: docs/performance.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/charterhub_bench
+bench: install
+	@DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) manage.py migrate --noinput -v0 || \
+	  { echo "make bench needs PostgreSQL at $(BENCH_DATABASE_URL) (createdb -h 127.0.0.1 -U postgres charterhub_bench)" >&2; exit 1; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) manage.py seed_demo --scale 100 -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) tests/perf/bench_pages.py
