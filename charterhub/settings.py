@@ -217,14 +217,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Reminders and digests are checked every hour: each recipient's are decided from 08:00 in
+# their own time zone, and a later run the same local day catches up. The outbox is sent
+# every minute. Each entry expires before the next one is due, so a backlog (a worker that
+# was down) runs once, not once per missed beat.
 CELERY_BEAT_SCHEDULE = {
+    "send-deadline-reminders": {
+        "task": "apps.notifications.tasks.send_deadline_reminders",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 50 * 60},
+    },
+    "send-digests": {
+        "task": "apps.notifications.tasks.send_digests",
+        "schedule": crontab(minute=10),
+        "options": {"expires": 50 * 60},
+    },
     "deliver-emails": {
         "task": "apps.notifications.tasks.deliver_emails",
         "schedule": 60.0,
+        "options": {"expires": 55},
     },
     "cleanup-email-log": {
         "task": "apps.notifications.tasks.cleanup_email_log",
         "schedule": crontab(hour=3, minute=17),
+        "options": {"expires": 12 * 60 * 60},
     },
 }
 

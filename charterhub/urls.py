@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("apps.accounts.urls")),
     path("", include("apps.charter.urls")),
     path("", include("apps.milestones.urls")),
     path("", include("apps.meetings.urls")),

@@ -29,6 +29,9 @@ MATRIX = {
     # Logout is POST-only; a GET is refused for everyone.
     "logout": ("/accounts/logout/", {role: 405 for role in ROLES}),
     "healthz": ("/healthz", {role: 200 for role in ROLES}),
+    # POSTs (wrong old password, weak new one, CSRF) are in tests/accounts/test_password.py.
+    "password_change": ("/accounts/password/", {"anonymous": "login", **SIGNED_IN_200}),
+    "password_change_done": ("/accounts/password/done/", {"anonymous": "login", **SIGNED_IN_200}),
 }
 
 

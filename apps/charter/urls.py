@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.charter import views
 
 app_name = "charter"
-urlpatterns: list = []
+urlpatterns = [
+    path("groups/<slug:slug>/members/add/", views.member_add, name="member_add"),
+    path(
+        "groups/<slug:slug>/members/<int:membership_id>/",
+        views.member_change,
+        name="member_change",
+    ),
+    path(
+        "groups/<slug:slug>/members/<int:membership_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+]

@@ -100,7 +100,7 @@ class MeetingAdmin(VersionedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("group", "created_by")
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
-    readonly_fields = ("version", "created_at", "updated_at")
+    readonly_fields = ("version", "created_at", "updated_at", "updated_by")
     fieldsets = (
         (None, {"fields": ("group", "title")}),
         (
@@ -110,7 +110,16 @@ class MeetingAdmin(VersionedAdminMixin, admin.ModelAdmin):
         (_("Agenda and minutes"), {"fields": ("agenda", "minutes", "minutes_state")}),
         (
             _("Record"),
-            {"fields": ("created_by", "version", "created_at", "updated_at", "seen_version")},
+            {
+                "fields": (
+                    "created_by",
+                    "version",
+                    "created_at",
+                    "updated_at",
+                    "updated_by",
+                    "seen_version",
+                )
+            },
         ),
     )
     inlines = (AttendanceInline, DecisionInline, ActionItemInline, MinutesAdoptionInline)
@@ -118,6 +127,9 @@ class MeetingAdmin(VersionedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
+        if not change or [name for name in form.changed_data if name != "seen_version"]:
+            # Named in the conflict message of whoever edits the meeting next on the site.
+            obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
 

@@ -1,15 +1,19 @@
-"""Admin for milestones, their progress log and sign-offs.
+"""Admin for milestones, their progress log, sign-offs and evidence.
 
 The progress log is append-only: its inline is read-only, and its own admin can add a
-note but never change one. Edits made here are logged like any other edit, and bump the
-milestone's version so a page opened before the edit cannot silently overwrite it.
+note but never change one. Edits made here go through ``milestone_admin_save``: they are
+logged like any other edit, and bump the milestone's version so a page opened before the
+edit cannot silently overwrite it.
+
+Evidence is added on the milestone's page in the app (where uploads are checked); here it
+can be renamed or removed, and each file is reached through the access-checked download.
 """
 
-from datetime import date, datetime
-
 from django.contrib import admin
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.charter.admin import (
@@ -18,15 +22,15 @@ from apps.charter.admin import (
     VersionedAdminMixin,
     one_per_parent_formset,
 )
-from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status
-
-
-def _json_value(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return value.pk
-    return value
+from apps.milestones.models import (
+    Evidence,
+    Milestone,
+    MilestoneUpdate,
+    SignOff,
+    Status,
+    UpdateKind,
+)
+from apps.milestones.services import milestone_admin_save
 
 
 class MilestoneAdminForm(VersionedAdminForm):
@@ -53,6 +57,7 @@ class MilestoneUpdateInline(admin.TabularInline):
     fields = (
         "created_at",
         "author",
+        "kind",
         "old_status",
         "new_status",
         "old_progress",
@@ -93,6 +98,55 @@ class SignOffInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("signed_by")
+
+
+@admin.display(description=_("file"))
+def evidence_download_link(obj: Evidence) -> str:
+    if not obj.pk or not obj.file:
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("milestones:evidence_download", args=[obj.pk]),
+        obj.original_filename or obj.file.name,
+    )
+
+
+def _delete_files_on_commit(evidence: list[Evidence]) -> None:
+    for item in evidence:
+        if item.file:
+            name, storage = item.file.name, item.file.storage
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+
+
+class EvidenceInline(admin.TabularInline):
+    """Evidence on the milestone page: rename or remove; add it in the app."""
+
+    model = Evidence
+    fields = (
+        "title",
+        "url",
+        evidence_download_link,
+        "size",
+        "content_type",
+        "added_by",
+        "added_at",
+    )
+    readonly_fields = (
+        "url",
+        evidence_download_link,
+        "size",
+        "content_type",
+        "added_by",
+        "added_at",
+    )
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("added_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Milestone)
@@ -145,28 +199,26 @@ class MilestoneAdmin(VersionedAdminMixin, admin.ModelAdmin):
         ),
         (_("Record"), {"fields": ("version", "created_at", "updated_at", "seen_version")}),
     )
-    inlines = (SignOffInline, MilestoneUpdateInline)
+    inlines = (SignOffInline, EvidenceInline, MilestoneUpdateInline)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changed = [name for name in form.changed_data if name != "seen_version"]
-        if change and not changed:
-            return
-        old = form.initial if change else {}
-        MilestoneUpdate.objects.create(
-            milestone=obj,
-            author=request.user,
-            old_status=old.get("status", "") if change else "",
-            new_status=obj.status,
-            old_progress=old.get("progress") if change else None,
-            new_progress=obj.progress,
-            changes={
-                name: [_json_value(old.get(name)), _json_value(form.cleaned_data.get(name))]
-                for name in changed
-                if change and name not in ("status", "progress")
-            },
-            note=gettext("Changed in the admin.") if change else gettext("Created in the admin."),
-        )
+        # Not super(): the service bumps the version, sets the completion time and logs.
+        milestone_admin_save(milestone=obj, user=request.user, changed=form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Evidence:
+            _delete_files_on_commit(formset.deleted_objects)
+
+    def delete_model(self, request, obj):
+        evidence = list(obj.evidence.all())
+        super().delete_model(request, obj)
+        _delete_files_on_commit(evidence)
+
+    def delete_queryset(self, request, queryset):
+        evidence = list(Evidence.objects.filter(milestone__in=queryset))
+        super().delete_queryset(request, queryset)
+        _delete_files_on_commit(evidence)
 
 
 @admin.register(MilestoneUpdate)
@@ -183,7 +235,7 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
         "new_progress",
         "short_note",
     )
-    list_filter = ("new_status", "milestone__group", "created_at")
+    list_filter = ("kind", "new_status", "milestone__group", "created_at")
     search_fields = ("milestone__title", "milestone__external_ref", "author__email", "note")
     list_select_related = ("milestone", "author")
     autocomplete_fields = ("milestone",)
@@ -193,6 +245,7 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
     readonly_fields = (
         "author",
         "created_at",
+        "kind",
         "old_status",
         "new_status",
         "old_progress",
@@ -203,7 +256,7 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("milestone", "note")
-        return ("milestone", "author", "created_at", *self.readonly_fields[2:], "note")
+        return ("milestone", *self.readonly_fields, "note")
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else (*self.readonly_fields, "milestone", "note")
@@ -223,6 +276,8 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.author = request.user
+            obj.kind = UpdateKind.NOTE
+            obj.version = obj.milestone.version
             obj.new_status = obj.old_status = obj.milestone.status
             obj.new_progress = obj.old_progress = obj.milestone.progress
         super().save_model(request, obj, form, change)
@@ -243,3 +298,53 @@ class SignOffAdmin(admin.ModelAdmin):
     ordering = ("-signed_at",)
     fields = ("milestone", "side", "signed_by", "signed_at")
     readonly_fields = ("signed_at",)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    """Evidence across milestones: search, rename, remove. Uploads happen in the app, where
+    their type and size are checked."""
+
+    list_display = ("title", "milestone", "kind", "size", "added_by", "added_at")
+    list_filter = ("content_type", "milestone__group", "added_at")
+    search_fields = ("title", "url", "original_filename", "milestone__title", "added_by__email")
+    list_select_related = ("milestone", "added_by")
+    date_hierarchy = "added_at"
+    ordering = ("-added_at", "-id")
+    fields = (
+        "milestone",
+        "title",
+        "url",
+        evidence_download_link,
+        "original_filename",
+        "size",
+        "content_type",
+        "added_by",
+        "added_at",
+    )
+    readonly_fields = (
+        "milestone",
+        "url",
+        evidence_download_link,
+        "original_filename",
+        "size",
+        "content_type",
+        "added_by",
+        "added_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("kind"))
+    def kind(self, obj) -> str:
+        return str(_("file")) if obj.file else str(_("link"))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _delete_files_on_commit([obj])
+
+    def delete_queryset(self, request, queryset):
+        evidence = list(queryset)
+        super().delete_queryset(request, queryset)
+        _delete_files_on_commit(evidence)

@@ -25,6 +25,20 @@ OPEN_STATUSES = [
 ]
 
 
+class UpdateKind(models.TextChoices):
+    """What a progress-log entry records."""
+
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Updated")
+    PROGRESS = "progress", _("Progress logged")
+    SIGNED = "signed", _("Signed off")
+    DECLINED = "declined", _("Sign-off declined")
+    EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+    EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
+    ADMIN = "admin", _("Changed in the admin")
+    NOTE = "note", _("Note")
+
+
 class SignOffSide(models.TextChoices):
     AZ = "az", _("Azerbaijan")
     US = "us", _("United States")
@@ -94,6 +108,10 @@ class Milestone(models.Model):
             models.Index(fields=["group", "status", "due_date"], name="milestone_group_status_due"),
             models.Index(fields=["owner", "due_date"], name="milestone_owner_due"),
             models.Index(fields=["status", "due_date"], name="milestone_status_due"),
+            # The list pages: a page of 50 in due-date order, read straight off an index
+            # instead of sorting every milestone of the group (or of every visible group).
+            models.Index(fields=["group", "due_date", "id"], name="milestone_group_due_id"),
+            models.Index(fields=["due_date", "id"], name="milestone_due_id"),
         ]
 
     def __str__(self) -> str:
@@ -115,6 +133,15 @@ class MilestoneUpdate(models.Model):
         verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=UpdateKind, default=UpdateKind.UPDATED
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        null=True,
+        blank=True,
+        help_text=_("The milestone's version after this entry."),
+    )
     old_status = models.CharField(_("old status"), max_length=20, choices=Status, blank=True)
     new_status = models.CharField(_("new status"), max_length=20, choices=Status, blank=True)
     old_progress = models.PositiveSmallIntegerField(_("old progress"), null=True, blank=True)
@@ -178,3 +205,53 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone_id} signed by {self.side.upper()}"
+
+
+EVIDENCE_UPLOAD_TO = "evidence/%Y/%m/"
+
+
+class Evidence(models.Model):
+    """A link or an uploaded file that backs up a milestone's progress.
+
+    Files live under MEDIA_ROOT but are never served from MEDIA_URL: the download view
+    checks access first.
+    """
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("milestone")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=EVIDENCE_UPLOAD_TO, max_length=255, blank=True)
+    original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestone_evidence",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["added_at", "id"]
+        indexes = [models.Index(fields=["milestone", "added_at"], name="evidence_milestone_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(~Q(url="") & Q(file="")) | (Q(url="") & ~Q(file="")),
+                name="evidence_link_xor_file",
+                violation_error_message=_("Evidence is either a link or a file, not both."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.file)

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.milestones import views
 
 app_name = "milestones"
-urlpatterns: list = []
+urlpatterns = [
+    path("milestones/", views.milestone_list, name="list"),
+    path("milestones/new/", views.milestone_create, name="create"),
+    path("milestones/<int:pk>/", views.milestone_detail, name="detail"),
+    path("milestones/<int:pk>/update/", views.milestone_update, name="update"),
+    path("milestones/<int:pk>/log/", views.milestone_log, name="log"),
+    path("milestones/<int:pk>/sign/", views.milestone_sign, name="sign"),
+    path("milestones/<int:pk>/decline/", views.milestone_decline, name="decline"),
+    path("milestones/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("milestones/evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path(
+        "milestones/evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"
+    ),
+]

@@ -1,4 +1,10 @@
-"""Admin for the outbox: read-only (what was sent stays as it was), with a retry action."""
+"""Admin for the outbox: read-only (what was sent stays as it was), with a retry action.
+
+States: queued → sending → sent. Temporary failures return to queued with a backoff, then
+fail; permanent ones fail at once. "Needs checking" means a worker stopped while sending it:
+it may or may not have arrived, so it is never resent on its own — staff retry it (or not)
+after checking. Retrying queues the email again with fresh attempts; the last error stays.
+"""
 
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -6,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.notifications.models import EmailLog, EmailState
+from apps.notifications.services import emails_retry
 
 RETRYABLE_STATES = (EmailState.FAILED, EmailState.CHECK)
 
@@ -31,7 +38,7 @@ class EmailLogAdmin(admin.ModelAdmin):
     actions = ("retry_failed",)
     fieldsets = (
         (None, {"fields": ("kind", "recipient", "to_email", "subject")}),
-        (_("Claim"), {"fields": ("subject_key", "period", "context")}),
+        (_("Claim"), {"fields": ("subject_key", "period", "decided_at", "context")}),
         (
             _("Delivery"),
             {
@@ -39,6 +46,7 @@ class EmailLogAdmin(admin.ModelAdmin):
                     "state",
                     "attempts",
                     "send_after",
+                    "sending_since",
                     "sent_at",
                     "message_id",
                     "last_error",
@@ -46,7 +54,17 @@ class EmailLogAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Message as sent"),
+            {"fields": ("from_email", "headers", "body_text", "body_html", "attachments")},
+        ),
     )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.defer("body_text", "body_html", "attachments", "context")
+        return queryset
 
     def has_add_permission(self, request):
         return False
@@ -59,10 +77,8 @@ class EmailLogAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry selected failed emails"), permissions=("retry",))
     def retry_failed(self, request, queryset):
-        selected = queryset.count()
-        requeued = queryset.filter(state__in=RETRYABLE_STATES).update(
-            state=EmailState.QUEUED, send_after=timezone.now()
-        )
+        ids = list(queryset.values_list("pk", flat=True))
+        requeued = emails_retry(ids=ids, now=timezone.now())
         self.message_user(
             request,
             ngettext(
@@ -73,7 +89,7 @@ class EmailLogAdmin(admin.ModelAdmin):
             % {"count": requeued},
             messages.SUCCESS if requeued else messages.WARNING,
         )
-        skipped = selected - requeued
+        skipped = len(ids) - requeued
         if skipped:
             self.message_user(
                 request,

@@ -1,12 +1,102 @@
-"""Reads for the dashboard and reports."""
+"""Reads for the dashboard and the group page.
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+Every function here runs a fixed number of queries, whatever the number of milestones,
+meetings or members: per-group figures are aggregated by the database in one pass, lists are
+cut off in SQL.
+"""
 
-from apps.charter.models import Membership, WorkingGroup
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+
+from apps.charter.models import Membership, Role, WorkingGroup
 from apps.charter.selectors import groups_visible_to
-from apps.meetings.models import Meeting
-from apps.milestones.models import Milestone
+from apps.meetings.models import (
+    ActionItem,
+    ActionItemStatus,
+    Meeting,
+    MinutesAdoption,
+    MinutesState,
+)
+from apps.milestones.models import OPEN_STATUSES, Milestone, SignOff, Status
+from apps.reports.rag import annotate_rag, rag_expression
+
+#: How many entries each "My work" list shows before "more".
+MY_WORK_LIMIT = 10
+#: How many open milestones the group page lists.
+GROUP_MILESTONES_LIMIT = 15
+#: How many upcoming and how many past meetings the group page lists.
+GROUP_MEETINGS_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A group's milestone figures. ``live`` counts every milestone that is not cancelled."""
+
+    live: int = 0
+    done: int = 0
+    open: int = 0
+    overdue: int = 0
+    mean_progress: float | None = None
+    next_due_date: dt.date | None = None
+
+    @property
+    def done_percent(self) -> int | None:
+        """Share of milestones done, of those not cancelled, in whole percent."""
+        return round(self.done * 100 / self.live) if self.live else None
+
+    @property
+    def mean_progress_percent(self) -> int | None:
+        return None if self.mean_progress is None else round(self.mean_progress)
+
+
+@dataclass
+class Capped:
+    """The first ``limit`` rows of a list, and whether there are more."""
+
+    items: list
+    more: bool = False
+
+    @classmethod
+    def of(cls, queryset: QuerySet, limit: int) -> "Capped":
+        rows = list(queryset[: limit + 1])
+        return cls(items=rows[:limit], more=len(rows) > limit)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class MyWork:
+    milestones: Capped
+    action_items: Capped
+    signoffs: Capped
+    minutes: Capped
+    empty: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.empty = not (self.milestones or self.action_items or self.signoffs or self.minutes)
 
 
 def _count_per_group(queryset: QuerySet) -> Coalesce:
@@ -16,10 +106,157 @@ def _count_per_group(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
 
 
-def group_cards(*, user) -> QuerySet[WorkingGroup]:
-    """Groups the user may see, with member, milestone and meeting counts, in one query."""
-    return groups_visible_to(user=user).annotate(
-        member_count=_count_per_group(Membership.objects.all()),
-        milestone_count=_count_per_group(Milestone.objects.all()),
-        meeting_count=_count_per_group(Meeting.objects.all()),
+def milestone_figures(*, groups, today: dt.date) -> dict[int, Figures]:
+    """Figures per group id, for the groups in ``groups`` (ids, or a queryset of them), in one
+    aggregate query over their milestones. Groups without milestones are missing from the dict.
+    """
+    not_cancelled = ~Q(status=Status.CANCELLED)
+    is_open = Q(status__in=OPEN_STATUSES)
+    rows = (
+        Milestone.objects.filter(group__in=groups)
+        .order_by()
+        .values("group_id")
+        .annotate(
+            live=Count("pk", filter=not_cancelled),
+            done=Count("pk", filter=Q(status=Status.DONE)),
+            open=Count("pk", filter=is_open),
+            overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+            mean_progress=Avg("progress", filter=not_cancelled),
+            next_due_date=Min("due_date", filter=is_open & Q(due_date__gte=today)),
+        )
     )
+    return {row.pop("group_id"): Figures(**row) for row in rows}
+
+
+def next_due_milestones(*, figures: dict[int, Figures]) -> dict[int, Milestone]:
+    """The next open milestone of each group (its ``next_due_date``, lowest id on a tie), in one
+    query: the database picks the first of each group with a window function."""
+    due = Q()
+    for group_id, group_figures in figures.items():
+        if group_figures.next_due_date is not None:
+            due |= Q(group_id=group_id, due_date=group_figures.next_due_date)
+    if not due:
+        return {}
+    milestones = (
+        Milestone.objects.filter(due, status__in=OPEN_STATUSES)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("group_id")], order_by=F("id").asc()))
+        .filter(rank=1)
+        .only("id", "group_id", "title", "due_date", "status")
+    )
+    return {milestone.group_id: milestone for milestone in milestones}
+
+
+def dashboard_groups(*, user, today: dt.date, now: dt.datetime) -> list[WorkingGroup]:
+    """The groups ``user`` may see, as dashboard cards: ``rag``, ``member_count``,
+    ``figures`` (Figures), ``next_due`` (a Milestone or None) and the next meeting
+    (``next_meeting_id``, ``next_meeting_title``, ``next_meeting_at``). Three queries."""
+    groups = groups_visible_to(user=user)
+    upcoming = Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=now).order_by(
+        "starts_at", "pk"
+    )
+    cards = list(
+        annotate_rag(groups, today=today).annotate(
+            member_count=_count_per_group(Membership.objects.all()),
+            next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+            next_meeting_title=Subquery(upcoming.values("title")[:1]),
+            next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
+        )
+    )
+    figures = milestone_figures(groups=groups.values("pk"), today=today)
+    next_due = next_due_milestones(figures=figures)
+    for card in cards:
+        card.figures = figures.get(card.pk, Figures())
+        card.next_due = next_due.get(card.pk)
+    return cards
+
+
+def my_work(*, user, limit: int = MY_WORK_LIMIT) -> MyWork:
+    """What waits for ``user``, in groups they may see: open milestones they own (soonest
+    first), open action items assigned to them, and — where they are a co-chair — milestones
+    awaiting their side's sign-off and draft minutes their side has not adopted. Four queries.
+    """
+    visible = groups_visible_to(user=user).values("pk")
+    milestones = (
+        Milestone.objects.filter(owner=user, status__in=OPEN_STATUSES, group__in=visible)
+        .select_related("group")
+        .order_by("due_date", "pk")
+    )
+    action_items = (
+        ActionItem.objects.filter(
+            owner=user, status=ActionItemStatus.OPEN, meeting__group__in=visible
+        )
+        .select_related("meeting", "meeting__group")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+    # The side the user signs for in the item's group, when they co-chair it.
+    my_side = Membership.objects.filter(
+        user=user, role=Role.CO_CHAIR, group=OuterRef("group")
+    ).order_by()  # no default ordering: it would join groups and users for nothing
+    cochaired = Membership.objects.filter(user=user, role=Role.CO_CHAIR).values("group")
+    signoffs = (
+        Milestone.objects.filter(status=Status.AWAITING_SIGNOFF, group__in=cochaired)
+        .annotate(my_side=Subquery(my_side.values("side")[:1]))
+        .exclude(Exists(SignOff.objects.filter(milestone=OuterRef("pk"), side=OuterRef("my_side"))))
+        .select_related("group")
+        .order_by("due_date", "pk")
+    )
+    minutes = (
+        Meeting.objects.filter(minutes_state=MinutesState.DRAFT, group__in=cochaired)
+        .exclude(minutes="")
+        .annotate(my_side=Subquery(my_side.values("side")[:1]))
+        .exclude(
+            Exists(MinutesAdoption.objects.filter(meeting=OuterRef("pk"), side=OuterRef("my_side")))
+        )
+        .select_related("group")
+        .order_by("starts_at", "pk")
+    )
+    return MyWork(
+        milestones=Capped.of(milestones, limit),
+        action_items=Capped.of(action_items, limit),
+        signoffs=Capped.of(signoffs, limit),
+        minutes=Capped.of(minutes, limit),
+    )
+
+
+def group_overview(*, group: WorkingGroup, today: dt.date) -> tuple[str, Figures]:
+    """The group's RAG status and its figures. Two queries."""
+    rag = (
+        WorkingGroup.objects.filter(pk=group.pk)
+        .annotate(rag=rag_expression(today=today))
+        .values_list("rag", flat=True)
+        .get()
+    )
+    figures = milestone_figures(groups=[group.pk], today=today).get(group.pk, Figures())
+    return rag, figures
+
+
+def group_open_milestones(*, group: WorkingGroup, limit: int = GROUP_MILESTONES_LIMIT) -> Capped:
+    """Open milestones by due date: the overdue ones first, then the next due.
+
+    On PostgreSQL this is a UNION ALL of one short, index-ordered scan per open status (the
+    index on group, status and due date gives each status in due-date order; a single
+    ``status IN (...)`` scan would read and sort every open milestone of the group). SQLite
+    cannot order and slice the parts of a compound query, and gets the plain query.
+    """
+    milestones = Milestone.objects.filter(group=group).select_related("owner")
+    if connection.features.supports_slicing_ordering_in_compound:
+        parts = [
+            milestones.filter(status=status).order_by("due_date", "pk")[: limit + 1]
+            for status in OPEN_STATUSES
+        ]
+        ordered = parts[0].union(*parts[1:], all=True).order_by("due_date", "pk")
+    else:
+        ordered = milestones.filter(status__in=OPEN_STATUSES).order_by("due_date", "pk")
+    return Capped.of(ordered, limit)
+
+
+def group_meetings(
+    *, group: WorkingGroup, now: dt.datetime, limit: int = GROUP_MEETINGS_LIMIT
+) -> tuple[list[Meeting], list[Meeting]]:
+    """The next ``limit`` meetings (soonest first) and the last ``limit`` (latest first)."""
+    meetings = Meeting.objects.filter(group=group).only(
+        "id", "group_id", "title", "starts_at", "time_zone", "location", "minutes_state"
+    )
+    upcoming = list(meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")[:limit])
+    past = list(meetings.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:limit])
+    return upcoming, past

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("groups/<slug:slug>/", views.group, name="group"),
+]

@@ -7,7 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Side
-from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status
+from apps.milestones.models import (
+    Evidence,
+    Milestone,
+    MilestoneUpdate,
+    SignOff,
+    Status,
+    UpdateKind,
+)
 from tests.admin_helpers import add_inline_row, admin_form_data
 from tests.conftest import make_user
 
@@ -251,3 +258,84 @@ def test_it_deletes_a_milestone_with_its_log(admin_client, energy, member):
     response = admin_client.post(url(Milestone, "delete", milestone.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not MilestoneUpdate.objects.filter(milestone_id=milestone.pk).exists()
+
+
+# --- evidence, and the log entries' kinds ---------------------------------------------------
+
+EVIDENCE_CHANGELIST_QUERIES = 9
+
+
+def add_evidence(milestone, user, name: str = "report.pdf"):
+    from apps.milestones.services import evidence_add
+    from tests.milestones.conftest import PDF, upload
+
+    return evidence_add(milestone_id=milestone.pk, user=user, file=upload(name, PDF))
+
+
+def test_it_marks_admin_edits_and_notes_in_the_log(admin_client, milestone):
+    data = admin_form_data(admin_client.get(url(Milestone, "change", milestone.pk)))
+    data["progress"] = "55"
+    admin_client.post(url(Milestone, "change", milestone.pk), data)
+    assert milestone.updates.order_by("-id").first().kind == UpdateKind.ADMIN
+    admin_client.post(url(MilestoneUpdate, "add"), {"milestone": milestone.pk, "note": "Noted"})
+    note = milestone.updates.get(note="Noted")
+    assert (note.kind, note.version) == (UpdateKind.NOTE, 2)
+
+
+def test_it_shows_evidence_on_the_milestone_with_the_checked_download(
+    admin_client, milestone, member
+):
+    evidence = add_evidence(milestone, member)
+    response = admin_client.get(url(Milestone, "change", milestone.pk))
+    inlines = {inline.formset.model: inline for inline in response.context["inline_admin_formsets"]}
+    assert not inlines[Evidence].has_add_permission
+    assert reverse("milestones:evidence_download", args=[evidence.pk]) in response.text
+    assert "/media/" not in response.text
+
+
+def test_it_renders_the_evidence_admin(admin_client, milestone, member):
+    evidence = add_evidence(milestone, member)
+    assert admin_client.get(url(Evidence, "changelist")).status_code == 200
+    assert admin_client.get(url(Evidence, "change", evidence.pk)).status_code == 200
+    assert admin_client.get(url(Evidence, "add")).status_code == 403
+
+
+def test_it_keeps_the_evidence_changelist_query_count_flat(
+    admin_client, django_assert_num_queries, milestone, member
+):
+    add_evidence(milestone, member)
+    with django_assert_num_queries(EVIDENCE_CHANGELIST_QUERIES):
+        admin_client.get(url(Evidence, "changelist"))
+    for number in range(5):
+        add_evidence(milestone, member, f"report-{number}.pdf")
+    with django_assert_num_queries(EVIDENCE_CHANGELIST_QUERIES):
+        admin_client.get(url(Evidence, "changelist"))
+
+
+def test_it_removes_the_file_with_evidence_deleted_in_the_admin(
+    admin_client, milestone, member, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    evidence = add_evidence(milestone, member)
+    stored = evidence.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url(Evidence, "delete", evidence.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not default_storage.exists(stored)
+
+
+def test_it_removes_the_file_with_evidence_deleted_from_the_milestone_inline(
+    admin_client, milestone, member, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    evidence = add_evidence(milestone, member)
+    stored = evidence.file.name
+    data = admin_form_data(admin_client.get(url(Milestone, "change", milestone.pk)))
+    data["evidence-0-DELETE"] = "on"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url(Milestone, "change", milestone.pk), data)
+    assert response.status_code == 302
+    assert not Evidence.objects.exists()
+    assert not default_storage.exists(stored)

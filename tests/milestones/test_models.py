@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status
+from apps.milestones.models import Evidence, Milestone, MilestoneUpdate, SignOff, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,28 @@ def test_it_accepts_one_signoff_per_side(energy, cochair_az, cochair_us):
 def test_it_rejects_a_signoff_from_another_side(energy, staff):
     with pytest.raises(IntegrityError), transaction.atomic():
         SignOff.objects.create(milestone=milestone(energy), side="other", signed_by=staff)
+
+
+def test_it_accepts_evidence_that_is_a_link_or_a_file(energy):
+    target = milestone(energy)
+    Evidence.objects.create(milestone=target, title="Link", url="https://example.org")
+    Evidence.objects.create(milestone=target, title="File", file="evidence/2026/05/x.pdf")
+    assert target.evidence.count() == 2
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"url": "https://example.org", "file": "evidence/2026/05/x.pdf"}],
+    ids=["neither", "both"],
+)
+def test_it_rejects_evidence_that_is_not_exactly_one_of_link_or_file(energy, fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Evidence.objects.create(milestone=milestone(energy), title="x", **fields)
+
+
+def test_it_reports_evidence_with_both_a_link_and_a_file(energy):
+    evidence = Evidence(
+        milestone=milestone(energy), title="x", url="https://e.org", file="evidence/x.pdf"
+    )
+    with pytest.raises(ValidationError, match="either a link or a file"):
+        evidence.full_clean()

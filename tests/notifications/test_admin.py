@@ -96,8 +96,12 @@ def test_it_filters_by_state_and_kind_and_searches_by_address(admin_client, memb
 
 
 def test_it_retries_only_failed_and_unchecked_emails(admin_client, member):
-    failed = make_emails(member, 2, state=EmailState.FAILED, last_error="550 mailbox unavailable")
-    check = make_emails(member, 1, start=2, state=EmailState.CHECK, last_error="timeout")
+    failed = make_emails(
+        member, 2, state=EmailState.FAILED, last_error="550 mailbox unavailable", attempts=5
+    )
+    check = make_emails(
+        member, 1, start=2, state=EmailState.CHECK, last_error="timeout", sending_since=LONG_AGO
+    )
     sent = make_emails(member, 1, start=3, state=EmailState.SENT)
     queued = make_emails(member, 1, start=4, state=EmailState.QUEUED)
     everything = failed + check + sent + queued
@@ -116,6 +120,7 @@ def test_it_retries_only_failed_and_unchecked_emails(admin_client, member):
     for email in failed + check:
         email.refresh_from_db()
         assert (email.state, email.send_after) == (EmailState.QUEUED, now)
+        assert (email.attempts, email.sending_since) == (0, None)  # a fresh backoff schedule
         assert email.last_error  # kept, so the next failure can be compared
     for email, state in ((sent[0], EmailState.SENT), (queued[0], EmailState.QUEUED)):
         email.refresh_from_db()
@@ -127,3 +132,29 @@ def test_it_offers_the_retry_action(admin_client, member):
     response = admin_client.get(url("changelist"))
     choices = dict(response.context["action_form"].fields["action"].choices)
     assert choices["retry_failed"] == "Retry selected failed emails"
+
+
+def test_it_shows_the_message_as_it_was_sent(admin_client, member):
+    (email,) = make_emails(
+        member,
+        1,
+        state=EmailState.CHECK,
+        body_text="Hello Member, your milestone is due.",
+        headers={"List-Unsubscribe": "<http://127.0.0.1:8000/unsubscribe/t/>"},
+        sending_since=LONG_AGO,
+        last_error="Interrupted while sending",
+    )
+    body = admin_client.get(url("change", email.pk)).content.decode()
+    for text in ("Hello Member, your milestone is due.", "List-Unsubscribe", "Needs checking"):
+        assert text in body
+
+
+def test_a_retried_email_that_needed_checking_is_sent_again(admin_client, member):
+    from django.core import mail
+
+    from apps.notifications.services import emails_deliver
+
+    (email,) = make_emails(member, 1, state=EmailState.CHECK, sending_since=LONG_AGO)
+    admin_client.post(url("changelist"), {"action": "retry_failed", "_selected_action": [email.pk]})
+    emails_deliver(now=timezone.now())
+    assert [m.subject for m in mail.outbox] == [email.subject]

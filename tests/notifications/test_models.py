@@ -74,3 +74,16 @@ def test_it_accepts_sent_with_sent_at(member):
 def test_it_rejects_an_unknown_choice(member, field, value):
     with pytest.raises(IntegrityError), transaction.atomic():
         email(member, **{field: value})
+
+
+def test_it_rejects_sending_without_the_time_it_was_taken(member):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        email(member, state=EmailState.SENDING)
+
+
+def test_it_accepts_sending_with_the_time_it_was_taken(member):
+    assert email(member, state=EmailState.SENDING, sending_since=timezone.now()).pk
+
+
+def test_it_accepts_the_cancelled_state(member):
+    assert email(member, state=EmailState.CANCELLED).pk

@@ -1,31 +1,22 @@
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.core.management.base import BaseCommand
 
+from apps.notifications.management.options import add_now_argument, parse_now
 from apps.notifications.services import emails_deliver
 
 
-def parse_now(value: str | None):
-    """--now ISO-DATETIME (naive values are taken as UTC)."""
-    if not value:
-        return timezone.now()
-    try:
-        parsed = parse_datetime(value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise CommandError(f"--now must be an ISO 8601 date and time, got {value!r}")
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.UTC)
-    return parsed
-
-
 class Command(BaseCommand):
-    help = "Send queued emails whose time has come (the outbox pass beat runs every minute)."
+    help = (
+        "Send queued emails whose time has come (the outbox pass that beat runs every minute). "
+        "Temporary failures are retried later; emails left 'sending' by a stopped worker "
+        "are marked 'check'."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--now", help="Pretend the current time is this ISO 8601 datetime.")
+        add_now_argument(parser)
 
     def handle(self, *args, now=None, **options):
         result = emails_deliver(now=parse_now(now))
-        self.stdout.write(f"{result.due} due, {result.sent} sent")
+        self.stdout.write(
+            f"{result.due} due, {result.sent} sent, {result.retrying} to retry, "
+            f"{result.failed} failed, {result.cancelled} cancelled, {result.checked} to check"
+        )

@@ -1,0 +1,276 @@
+"""Forms for the milestones pages: they turn request data into typed values (and say
+clearly what is wrong with it); the rules live in services.py."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Side, User
+from apps.charter.models import CharterSection, Membership, WorkingGroup
+from apps.milestones.access import OWNER_ROLES
+from apps.milestones.models import Milestone, Status
+from apps.milestones.services import NOTE_MAX_LENGTH, UNSET
+
+PROGRESS_MESSAGES = {
+    "invalid": _("Progress must be a whole number between 0 and 100."),
+    "min_value": _("Progress must be between 0 and 100."),
+    "max_value": _("Progress must be between 0 and 100."),
+    "required": _("Enter the progress, from 0 to 100."),
+}
+DATE_MESSAGES = {
+    "invalid": _("Enter the date as YYYY-MM-DD, for example 2026-06-30."),
+    "required": _("Enter a due date."),
+}
+STALE_FORM = _("This form is out of date. Reload the page and try again.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form
+    has that field, otherwise at the top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+def owner_by_email(*, group: WorkingGroup, email: str) -> User | None:
+    """The group member (or co-chair) with this address, or ValidationError; blank → None."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    membership = (
+        Membership.objects.filter(
+            group=group, role__in=OWNER_ROLES, user__is_active=True, user__email__iexact=email
+        )
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(
+            _("%(email)s is not a member of this group who can own milestones."),
+            code="owner_not_member",
+            params={"email": email},
+        )
+    return membership.user
+
+
+class MilestoneFilterForm(forms.Form):
+    """The list's filters, read from the query string (so a filtered view is a link)."""
+
+    WINDOWS = [
+        ("", _("Any time")),
+        ("overdue", _("Overdue")),
+        ("7", _("Due in the next 7 days")),
+        ("14", _("Due in the next 14 days")),
+        ("30", _("Due in the next 30 days")),
+    ]
+    ORDERINGS = [("due", _("Due date, earliest first")), ("-due", _("Due date, latest first"))]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    group = forms.ChoiceField(label=_("Group"), required=False)
+    section = forms.ChoiceField(label=_("Charter section"), required=False)
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    side = forms.ChoiceField(
+        label=_("Owner's side"),
+        required=False,
+        choices=[("", _("Either side")), (Side.AZ, Side.AZ.label), (Side.US, Side.US.label)],
+    )
+    window = forms.ChoiceField(label=_("Due"), required=False, choices=WINDOWS)
+    due_from = forms.DateField(
+        label=_("Due from"), required=False, widget=DateInput, error_messages=DATE_MESSAGES
+    )
+    due_to = forms.DateField(
+        label=_("Due to"), required=False, widget=DateInput, error_messages=DATE_MESSAGES
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    ordering = forms.ChoiceField(label=_("Order"), required=False, choices=ORDERINGS)
+
+    def __init__(self, data, *, groups, sections, owner: User | None = None):
+        super().__init__(data)
+        self.fields["group"].choices = [("", _("All groups"))] + [
+            (group.slug, group.name) for group in groups
+        ]
+        self.fields["section"].choices = [("", _("All sections"))] + [
+            (section.slug, section.title) for section in sections
+        ]
+        owners = [("", _("Anyone")), ("me", _("Me")), ("none", _("Unassigned"))]
+        if owner is not None:
+            owners.append((str(owner.pk), owner.get_full_name()))
+        self.fields["owner"].choices = owners
+        self.fields["owner"].error_messages["invalid_choice"] = _(
+            "That owner is not someone in a group you can see."
+        )
+
+    def clean_owner(self) -> Any:
+        value = self.cleaned_data.get("owner") or ""
+        return int(value) if value.isdigit() else value
+
+    def clean(self):
+        cleaned = super().clean()
+        due_from, due_to = cleaned.get("due_from"), cleaned.get("due_to")
+        if due_from and due_to and due_from > due_to:
+            self.add_error("due_to", _("The end of the range is before its start."))
+        return cleaned
+
+    @property
+    def filters(self) -> dict[str, Any]:
+        """The valid filters (an invalid one is left out, not guessed at)."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return dict(self.cleaned_data)
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
+    )
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, milestone: Milestone, **kwargs):
+        self.milestone = milestone
+        super().__init__(data, **kwargs)
+
+
+class MilestoneUpdateForm(VersionedForm):
+    """Inline edit of status, progress, due date and owner (the list row and the detail
+    page). A field missing from the request is left alone; a blank owner unassigns."""
+
+    FIELDS = ("status", "progress", "due_date", "owner")
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=Status.choices,
+        error_messages={"invalid_choice": _("Choose a status from the list.")},
+    )
+    progress = forms.IntegerField(
+        label=_("Progress (%)"), min_value=0, max_value=100, error_messages=PROGRESS_MESSAGES
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput, error_messages=DATE_MESSAGES)
+    owner = forms.CharField(label=_("Owner"), required=False, max_length=254)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    fragment = forms.ChoiceField(
+        required=False, choices=[("detail", "detail"), ("row", "row")], widget=forms.HiddenInput
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        for name in ("status", "progress", "due_date"):
+            self.fields[name].required = data is not None and name in data
+
+    def clean_owner(self) -> User | None:
+        email = (self.cleaned_data.get("owner") or "").strip()
+        current = self.milestone.owner
+        if current is not None and email.lower() == current.email.lower():
+            return current  # unchanged, even if they have since left the group
+        return owner_by_email(group=self.milestone.group, email=email)
+
+    def changes(self) -> dict[str, Any]:
+        """The requested values, UNSET for the fields the request did not carry."""
+        return {
+            name: self.cleaned_data[name] if name in self.data else UNSET for name in self.FIELDS
+        }
+
+
+class MilestoneLogForm(VersionedForm):
+    """Log progress: a note, optionally with a new status and/or progress."""
+
+    note = forms.CharField(
+        label=_("What happened?"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a note describing the progress.")},
+    )
+    status = forms.ChoiceField(
+        label=_("New status"),
+        required=False,
+        choices=[("", _("No change")), *Status.choices],
+        error_messages={"invalid_choice": _("Choose a status from the list.")},
+    )
+    progress = forms.IntegerField(
+        label=_("New progress (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages=PROGRESS_MESSAGES,
+    )
+
+    def changes(self) -> dict[str, Any]:
+        status, progress = self.cleaned_data.get("status"), self.cleaned_data.get("progress")
+        return {
+            "status": status if status else UNSET,
+            "progress": progress if progress is not None else UNSET,
+        }
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you decline?"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why you decline, so the group knows what to fix.")},
+    )
+
+
+class EvidenceForm(forms.Form):
+    """A link or a file; which types and sizes are accepted is checked by the service."""
+
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    url = forms.CharField(label=_("Link"), required=False, max_length=500)
+    file = forms.FileField(label=_("File"), required=False, max_length=255)
+
+
+class MilestoneCreateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput, error_messages=DATE_MESSAGES)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    section = forms.ModelChoiceField(
+        label=_("Charter section"),
+        queryset=CharterSection.objects.order_by("charter", "position"),
+        required=False,
+    )
+    external_ref = forms.CharField(
+        label=_("External reference"),
+        required=False,
+        max_length=64,
+        help_text=_("Optional: the identifier this milestone has in your roadmap."),
+    )
+
+    def __init__(self, data=None, *, group: WorkingGroup, owners: list[User], **kwargs):
+        self.group = group
+        super().__init__(data, **kwargs)
+        self.fields["owner"].choices = [("", _("Unassigned"))] + [
+            (user.email, user.get_full_name()) for user in owners
+        ]
+        self.fields["owner"].error_messages["invalid_choice"] = _(
+            "Choose the owner among the group's members."
+        )
+        self.fields["section"].empty_label = _("The group's own section")
+
+    def clean_owner(self) -> User | None:
+        return owner_by_email(group=self.group, email=self.cleaned_data.get("owner"))

@@ -1,0 +1,199 @@
+"""Reads for the milestones pages. Query counts do not grow with the data: lists are
+paginated and every related row a page shows is fetched with select/prefetch_related."""
+
+import datetime
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.charter.models import CharterSection, Membership, WorkingGroup
+from apps.charter.selectors import groups_visible_to
+from apps.milestones.access import OWNER_ROLES
+from apps.milestones.models import (
+    OPEN_STATUSES,
+    Evidence,
+    Milestone,
+    MilestoneUpdate,
+    SignOff,
+)
+
+PAGE_SIZE = 50
+WINDOW_DAYS = {"7": 7, "14": 14, "30": 30}
+
+
+def today_for(user) -> datetime.date:
+    """Today in the user's own time zone (a Baku official's day starts 9 hours before
+    a Washington one's)."""
+    try:
+        zone = zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = datetime.UTC
+    return timezone.localdate(timezone=zone)
+
+
+def milestone_list(
+    *,
+    user,
+    filters: Mapping[str, Any],
+    groups: Iterable[WorkingGroup] | None = None,
+) -> QuerySet[Milestone]:
+    """Milestones in the groups ``user`` may see, filtered and ordered by due date.
+
+    ``filters`` holds cleaned values (see ``MilestoneFilterForm``); empty ones are ignored:
+    group (slug), status (list), owner ("me", "none" or a user id), side ("az"/"us", the
+    owner's side), section (slug), due_from / due_to (dates), window ("overdue", "7", "14",
+    "30" days ahead), overdue (bool), q (text in title, description, external reference),
+    ordering ("due" or "-due").
+
+    ``groups`` are the groups visible to the user, when the caller has loaded them already.
+    They go into the query as a list of ids: with the (group, due date) indexes the database
+    then reads one page in order instead of sorting every visible milestone.
+    """
+    if groups is None:
+        groups = groups_visible_to(user=user)
+    visible = {group.slug: group.pk for group in groups}
+    group_ids = list(visible.values())
+    if slug := filters.get("group"):
+        group_ids = [visible[slug]] if slug in visible else []
+    queryset = Milestone.objects.select_related("group", "section", "owner").filter(
+        group_id__in=group_ids
+    )
+    today = today_for(user)
+    overdue = Q(due_date__lt=today, status__in=OPEN_STATUSES)
+
+    if statuses := filters.get("status"):
+        queryset = queryset.filter(status__in=list(statuses))
+    owner = filters.get("owner")
+    if owner == "me":
+        queryset = queryset.filter(owner=user)
+    elif owner == "none":
+        queryset = queryset.filter(owner__isnull=True)
+    elif isinstance(owner, int):
+        queryset = queryset.filter(owner_id=owner)
+    if side := filters.get("side"):
+        queryset = queryset.filter(owner__side=side)
+    if section := filters.get("section"):
+        queryset = queryset.filter(section__slug=section)
+    if due_from := filters.get("due_from"):
+        queryset = queryset.filter(due_date__gte=due_from)
+    if due_to := filters.get("due_to"):
+        queryset = queryset.filter(due_date__lte=due_to)
+    window = filters.get("window")
+    if window == "overdue":
+        queryset = queryset.filter(overdue)
+    elif window in WINDOW_DAYS:
+        queryset = queryset.filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=WINDOW_DAYS[window])
+        )
+    if filters.get("overdue"):
+        queryset = queryset.filter(overdue)
+    if text := (filters.get("q") or "").strip():
+        queryset = queryset.filter(
+            Q(title__icontains=text)
+            | Q(description__icontains=text)
+            | Q(external_ref__icontains=text)
+        )
+    if filters.get("ordering") == "-due":
+        return queryset.order_by("-due_date", "-id")
+    return queryset.order_by("due_date", "id")
+
+
+def milestone_page(queryset: QuerySet[Milestone], number: Any) -> Page:
+    """One page of 50; a page number that is not a number or out of range gives the
+    first or the last page rather than an error."""
+    return Paginator(queryset, PAGE_SIZE).get_page(number)
+
+
+def milestone_row(*, milestone_id: int) -> Milestone:
+    """One milestone as a list row shows it."""
+    return Milestone.objects.select_related("group", "section", "owner").get(pk=milestone_id)
+
+
+def milestone_detail(*, milestone_id: int) -> Milestone:
+    """The milestone with its progress log (newest first, with authors) as ``timeline``,
+    its sign-offs as ``signoff_list`` and its evidence as ``evidence_list``."""
+    return (
+        Milestone.objects.select_related("group", "section", "owner")
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=MilestoneUpdate.objects.select_related("author").order_by(
+                    "-created_at", "-id"
+                ),
+                to_attr="timeline",
+            ),
+            Prefetch(
+                "signoffs",
+                queryset=SignOff.objects.select_related("signed_by").order_by("side"),
+                to_attr="signoff_list",
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("added_by").order_by("added_at", "id"),
+                to_attr="evidence_list",
+            ),
+        )
+        .get(pk=milestone_id)
+    )
+
+
+def memberships_by_group(*, user) -> dict[int, Membership]:
+    """The user's memberships, by group id: one query for a whole page of rows."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        membership.group_id: membership
+        for membership in Membership.objects.filter(user=user).only("group_id", "role", "side")
+    }
+
+
+def owners_by_group(*, group_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+    """Who may own milestones in each of the groups, as (email, name) by group id: one query
+    for a whole page of rows, without building a model object per person (a group can
+    have hundreds)."""
+    group_ids = sorted(set(group_ids))
+    owners: dict[int, list[tuple[str, str]]] = {group_id: [] for group_id in group_ids}
+    if not group_ids:
+        return owners
+    rows = (
+        Membership.objects.filter(
+            group_id__in=group_ids, role__in=OWNER_ROLES, user__is_active=True
+        )
+        .order_by("user__display_name", "user__email")
+        .values_list("group_id", "user__email", "user__display_name")
+    )
+    for group_id, email, name in rows:
+        owners[group_id].append((email, name or email))
+    return owners
+
+
+def filter_groups(*, user) -> QuerySet[WorkingGroup]:
+    return groups_visible_to(user=user).order_by("position", "slug")
+
+
+def editable_groups(*, user) -> QuerySet[WorkingGroup]:
+    """Groups where the user may create milestones: all for staff, else their member and
+    co-chair groups."""
+    groups = WorkingGroup.objects.select_related("section").order_by("position", "slug")
+    if user.is_staff and user.is_active:
+        return groups
+    return groups.filter(memberships__user=user, memberships__role__in=OWNER_ROLES).distinct()
+
+
+def filter_sections() -> QuerySet[CharterSection]:
+    return CharterSection.objects.order_by("charter", "position")
+
+
+def filter_owner(*, user_id: int, groups: Iterable[WorkingGroup]) -> User | None:
+    """The owner named in a shared link, if they belong to a group the viewer can see
+    (anyone else stays unnamed: the filter is then reported as not understood)."""
+    return (
+        User.objects.filter(pk=user_id, memberships__group__in=[group.pk for group in groups])
+        .distinct()
+        .first()
+    )

@@ -1,0 +1,923 @@
+"""Writes for milestones: create, edit, log progress, sign off, decline, evidence.
+
+Every function here is one transaction. Functions that change a milestone lock its row
+(``select_for_update``) first, so two people acting at the same moment are serialised:
+an edit made against an old version raises ``Conflict`` instead of overwriting, and two
+co-chairs signing together complete the milestone exactly once.
+
+Every change appends a ``MilestoneUpdate`` (the progress log). A change to the
+milestone's own fields bumps its ``version``; a note, a first signature or a piece of
+evidence is logged but leaves the version alone, so it never turns someone else's edit
+into a conflict.
+
+Bad input raises ``ValidationError`` (with field names where there is a field to blame);
+acting outside one's role raises ``PermissionDenied``. Nothing is written in either case.
+"""
+
+import datetime
+import os
+import uuid
+import zipfile
+from collections.abc import Iterable
+from typing import Any, Final
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.charter.access import GroupAccess, group_access
+from apps.charter.models import CharterSection, Membership, WorkingGroup
+from apps.milestones.access import CLOSED_STATUSES, OWNER_ROLES, can_remove_evidence
+from apps.milestones.models import (
+    Evidence,
+    Milestone,
+    MilestoneUpdate,
+    SignOff,
+    SignOffSide,
+    Status,
+    UpdateKind,
+)
+
+NOTE_MAX_LENGTH: Final = 5000
+TITLE_MAX_LENGTH: Final = 300
+DESCRIPTION_MAX_LENGTH: Final = 20000
+DUE_DATE_MIN: Final = datetime.date(2000, 1, 1)
+DUE_DATE_MAX: Final = datetime.date(2100, 12, 31)
+
+EVIDENCE_MAX_BYTES: Final = 10 * 1024 * 1024
+EVIDENCE_TYPES: Final = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "txt": "text/plain",
+}
+_SNIFF_BYTES = 8192
+_BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"PK\x03\x04", b"MZ", b"\x7fELF", b"GIF8")
+_TEXT_CONTROL_OK = {9, 10, 11, 12, 13, 26, 27}  # tab, newlines, form feed, DOS EOF, escape
+
+
+class _Unset:
+    """ "Leave this field alone" (distinct from None, which clears the owner)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSET: Final = _Unset()
+
+#: Fields an edit may change, in the order they are shown.
+EDITABLE_FIELDS: Final = ("status", "progress", "due_date", "owner")
+FIELD_LABELS: Final = {
+    "status": _("Status"),
+    "progress": _("Progress"),
+    "due_date": _("Due date"),
+    "owner": _("Owner"),
+    "title": _("Title"),
+    "description": _("Description"),
+    "section": _("Charter section"),
+    "group": _("Group"),
+    "external_ref": _("External reference"),
+    "completed_at": _("Completed at"),
+    "signoffs": _("Sign-offs"),
+    "side": _("Side"),
+    "evidence": _("Evidence"),
+}
+
+
+class Conflict(Exception):
+    """The milestone changed since the user loaded it (their version is stale).
+
+    Carries the milestone as it is now, who made the latest change and when, and the
+    values the user tried to save, so the page can show both and lose neither.
+    """
+
+    def __init__(
+        self,
+        *,
+        milestone: Milestone,
+        author: User | None,
+        changed_at: datetime.datetime | None,
+        attempted: dict[str, Any],
+        note: str = "",
+    ) -> None:
+        super().__init__(f"milestone {milestone.pk} is at version {milestone.version}")
+        self.milestone = milestone
+        self.author = author
+        self.changed_at = changed_at
+        self.attempted = attempted
+        self.note = note
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per field the user tried to set: its label, theirs, yours, differs."""
+        rows = []
+        for name in EDITABLE_FIELDS:
+            if name not in self.attempted:
+                continue
+            theirs, yours = getattr(self.milestone, name), self.attempted[name]
+            rows.append(
+                {
+                    "field": name,
+                    "label": FIELD_LABELS[name],
+                    "theirs": display_value(name, theirs),
+                    "yours": display_value(name, yours),
+                    "differs": _comparable(theirs) != _comparable(yours),
+                }
+            )
+        return rows
+
+
+def display_value(name: str, value: Any) -> str:
+    """A field value as a person reads it (status label, owner name, localised date)."""
+    if value is None or value == "":
+        return gettext("unassigned") if name == "owner" else "—"
+    if name == "status":
+        return str(Status(value).label) if value in Status.values else str(value)
+    if name == "progress":
+        return f"{value} %"
+    if isinstance(value, User):
+        return value.get_full_name()
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return str(value)
+
+
+def _comparable(value: Any) -> Any:
+    return value.pk if isinstance(value, User) else value
+
+
+def _person(user: User | None) -> str | None:
+    return user.get_full_name() if user is not None else None
+
+
+def _lock(milestone_id: int) -> Milestone:
+    """The milestone row, locked until the transaction ends (its group loaded alongside;
+    only the milestone's own row is locked)."""
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .filter(pk=milestone_id)
+        .first()
+    )
+    if milestone is None:
+        raise ValidationError(_("This milestone no longer exists."), code="gone")
+    return milestone
+
+
+def _require_edit(access: GroupAccess) -> None:
+    if not access.can_view or not access.can_edit:
+        raise PermissionDenied(gettext("Only the group's members can change this milestone."))
+
+
+def _log(
+    *,
+    milestone: Milestone,
+    user: User | None,
+    kind: str,
+    old_status: str,
+    old_progress: int | None,
+    changes: dict | None = None,
+    note: str = "",
+) -> MilestoneUpdate:
+    return MilestoneUpdate.objects.create(
+        milestone=milestone,
+        author=user,
+        kind=kind,
+        version=milestone.version,
+        old_status=old_status,
+        new_status=milestone.status,
+        old_progress=old_progress,
+        new_progress=milestone.progress,
+        changes=changes or {},
+        note=note,
+    )
+
+
+def _clean_note(note: str, *, required: bool, field: str = "note") -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise ValidationError({field: _("Write a note describing the progress.")}, code="required")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("Keep it to %(limit)s characters (this one has %(count)s)."),
+                    code="max_length",
+                    params={"limit": NOTE_MAX_LENGTH, "count": len(note)},
+                )
+            }
+        )
+    return note
+
+
+def _clean_progress(progress: Any) -> int:
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise ValidationError(
+            {"progress": _("Progress must be between 0 and 100.")}, code="progress_range"
+        )
+    return progress
+
+
+def _clean_due_date(due_date: Any) -> datetime.date:
+    if (
+        not isinstance(due_date, datetime.date)
+        or isinstance(due_date, datetime.datetime)
+        or not DUE_DATE_MIN <= due_date <= DUE_DATE_MAX
+    ):
+        raise ValidationError(
+            {"due_date": _("Choose a due date between the years 2000 and 2100.")},
+            code="due_date_range",
+        )
+    return due_date
+
+
+def eligible_owners(*, group: WorkingGroup):
+    """Users who may own a milestone of ``group``: its active members and co-chairs."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__group=group,
+        memberships__role__in=OWNER_ROLES,
+    ).order_by("display_name", "email")
+
+
+def _clean_owner(owner: User | None, *, group: WorkingGroup) -> User | None:
+    if owner is None:
+        return None
+    if not isinstance(owner, User) or not (
+        owner.is_active
+        and Membership.objects.filter(user=owner, group=group, role__in=OWNER_ROLES).exists()
+    ):
+        raise ValidationError(
+            {
+                "owner": ValidationError(
+                    _("%(person)s is not a member of this group who can own milestones."),
+                    code="owner_not_member",
+                    params={"person": _person(owner) if isinstance(owner, User) else owner},
+                )
+            }
+        )
+    return owner
+
+
+def _resolve_status(milestone: Milestone, access: GroupAccess, requested: Any) -> str:
+    """The status a request for ``requested`` leads to, under the sign-off rules."""
+    if requested not in Status.values:
+        raise ValidationError({"status": _("Choose a valid status.")}, code="invalid_status")
+    if requested == milestone.status:
+        return requested
+    if requested == Status.DONE:
+        # Done is reached only through both co-chairs' sign-off: "mark done" asks for it.
+        if milestone.status == Status.AWAITING_SIGNOFF:
+            return milestone.status
+        return Status.AWAITING_SIGNOFF
+    if requested == Status.CANCELLED and not access.can_manage:
+        raise ValidationError(
+            {"status": _("Only a co-chair or staff can cancel a milestone.")},
+            code="cancel_needs_cochair",
+        )
+    return requested
+
+
+def _apply(
+    *,
+    milestone: Milestone,
+    access: GroupAccess,
+    user: User,
+    kind: str,
+    status: Any,
+    progress: Any,
+    due_date: Any,
+    owner: Any,
+    note: str,
+    require_change: bool,
+) -> Milestone:
+    """Validate and apply a change to a locked milestone, then log it."""
+    old_status, old_progress = milestone.status, milestone.progress
+    changes: dict[str, list] = {}
+    errors: dict[str, list] = {}
+
+    def collect(check, value):
+        try:
+            return check(value)
+        except ValidationError as error:
+            for field, messages in error.error_dict.items():
+                errors.setdefault(field, []).extend(messages)
+            return UNSET
+
+    new_status = (
+        UNSET
+        if status is UNSET
+        else collect(lambda v: _resolve_status(milestone, access, v), status)
+    )
+    new_progress = UNSET if progress is UNSET else collect(_clean_progress, progress)
+    # An unchanged due date or owner is not re-checked: a milestone imported with an odd
+    # date, or whose owner has since left the group, can still have its status changed.
+    new_due = (
+        UNSET
+        if due_date is UNSET
+        else due_date
+        if due_date == milestone.due_date
+        else collect(_clean_due_date, due_date)
+    )
+    new_owner = (
+        UNSET
+        if owner is UNSET
+        else owner
+        if _comparable(owner) == milestone.owner_id
+        else collect(lambda v: _clean_owner(v, group=milestone.group), owner)
+    )
+    if errors:
+        raise ValidationError(errors)
+
+    if new_status is not UNSET and new_status != milestone.status:
+        milestone.status = new_status
+    if new_progress is not UNSET and new_progress != milestone.progress:
+        milestone.progress = new_progress
+    if new_due is not UNSET and new_due != milestone.due_date:
+        changes["due_date"] = [milestone.due_date.isoformat(), new_due.isoformat()]
+        milestone.due_date = new_due
+    if new_owner is not UNSET and (new_owner.pk if new_owner else None) != milestone.owner_id:
+        changes["owner"] = [_person(milestone.owner), _person(new_owner)]
+        milestone.owner = new_owner
+
+    changed = bool(changes) or (milestone.status, milestone.progress) != (old_status, old_progress)
+    if changed and old_status in CLOSED_STATUSES and not access.can_manage:
+        raise ValidationError(
+            _("Only a co-chair or staff can reopen or change a done or cancelled milestone."),
+            code="closed",
+        )
+    if not changed and require_change:
+        raise ValidationError(_("Nothing changed."), code="no_change")
+
+    if changed:
+        if old_status != milestone.status:
+            if old_status in (Status.AWAITING_SIGNOFF, Status.DONE):
+                sides = sorted(
+                    SignOff.objects.filter(milestone=milestone).values_list("side", flat=True)
+                )
+                if sides:
+                    SignOff.objects.filter(milestone=milestone).delete()
+                    changes["signoffs"] = [sides, []]
+            if old_status == Status.DONE:
+                milestone.completed_at = None
+        milestone.version += 1
+        milestone.save(
+            update_fields=[
+                "status",
+                "progress",
+                "due_date",
+                "owner",
+                "completed_at",
+                "version",
+                "updated_at",
+            ]
+        )
+    _log(
+        milestone=milestone,
+        user=user,
+        kind=kind,
+        old_status=old_status,
+        old_progress=old_progress,
+        changes=changes,
+        note=note,
+    )
+    return milestone
+
+
+def _conflict(milestone: Milestone, attempted: dict[str, Any], note: str = "") -> Conflict:
+    # The entry that brought the milestone to its current version is the change that made
+    # the user's stale (later notes carry the same version but changed nothing).
+    entries = MilestoneUpdate.objects.filter(milestone=milestone).select_related("author")
+    latest = (
+        entries.filter(version=milestone.version).order_by("created_at", "id").first()
+        or entries.order_by("-created_at", "-id").first()
+    )
+    if milestone.owner_id:
+        milestone.owner  # noqa: B018 — load it for the conflict fragment, before the lock ends
+    return Conflict(
+        milestone=milestone,
+        author=latest.author if latest else None,
+        changed_at=latest.created_at if latest else milestone.updated_at,
+        attempted=attempted,
+        note=note,
+    )
+
+
+def _attempted(**values: Any) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if value is not UNSET}
+
+
+# --- milestones -----------------------------------------------------------------------------
+
+
+def milestone_create(
+    *,
+    group: WorkingGroup,
+    title: str,
+    due_date: datetime.date,
+    user: User,
+    owner: User | None = None,
+    description: str = "",
+    section: CharterSection | None = None,
+    external_ref: str = "",
+) -> Milestone:
+    """A new milestone in ``group`` (planned, 0 %), logged as "created".
+
+    ``section`` defaults to the group's own charter section. The acting user must be a
+    member or co-chair of the group, or staff.
+    """
+    access = group_access(user=user, group=group)
+    _require_edit(access)
+    errors: dict[str, list] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [ValidationError(_("Give the milestone a title."), code="required")]
+    elif len(title) > TITLE_MAX_LENGTH:
+        errors["title"] = [
+            ValidationError(
+                _("Keep the title to %(limit)s characters."),
+                code="max_length",
+                params={"limit": TITLE_MAX_LENGTH},
+            )
+        ]
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        errors["description"] = [
+            ValidationError(
+                _("Keep the description to %(limit)s characters."),
+                code="max_length",
+                params={"limit": DESCRIPTION_MAX_LENGTH},
+            )
+        ]
+    external_ref = (external_ref or "").strip()
+    if len(external_ref) > 64:
+        errors["external_ref"] = [
+            ValidationError(_("Keep the external reference to 64 characters."), code="max_length")
+        ]
+    elif external_ref and Milestone.objects.filter(external_ref=external_ref).exists():
+        errors["external_ref"] = [
+            ValidationError(
+                _("Another milestone already has this external reference."), code="unique"
+            )
+        ]
+    for check, value in (
+        (_clean_due_date, due_date),
+        (lambda v: _clean_owner(v, group=group), owner),
+    ):
+        try:
+            check(value)
+        except ValidationError as error:
+            for field, messages in error.error_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+    try:
+        with transaction.atomic():
+            milestone = Milestone.objects.create(
+                group=group,
+                section=section or group.section,
+                title=title,
+                description=description,
+                owner=owner,
+                due_date=due_date,
+                external_ref=external_ref,
+            )
+            _log(
+                milestone=milestone,
+                user=user,
+                kind=UpdateKind.CREATED,
+                old_status="",
+                old_progress=None,
+            )
+    except IntegrityError as error:  # the external reference was taken a moment ago
+        raise ValidationError(
+            {"external_ref": _("Another milestone already has this external reference.")},
+            code="unique",
+        ) from error
+    return milestone
+
+
+def milestone_update(
+    *,
+    milestone_id: int,
+    user: User,
+    version: int,
+    status: Any = UNSET,
+    progress: Any = UNSET,
+    due_date: Any = UNSET,
+    owner: Any = UNSET,
+    note: str = "",
+) -> Milestone:
+    """Change status, progress, due date and/or owner (``UNSET`` leaves one alone).
+
+    ``version`` is the version the user loaded: if the milestone has moved on since,
+    ``Conflict`` is raised and nothing is written. Asking for "done" moves the milestone to
+    awaiting sign-off; only co-chairs and staff may cancel, or reopen a done or cancelled
+    milestone; leaving awaiting sign-off (or done) withdraws the sign-offs given so far.
+    """
+    with transaction.atomic():
+        milestone = _lock(milestone_id)
+        access = group_access(user=user, group=milestone.group)
+        _require_edit(access)
+        if version != milestone.version:
+            raise _conflict(
+                milestone,
+                _attempted(status=status, progress=progress, due_date=due_date, owner=owner),
+                note,
+            )
+        return _apply(
+            milestone=milestone,
+            access=access,
+            user=user,
+            kind=UpdateKind.UPDATED,
+            status=status,
+            progress=progress,
+            due_date=due_date,
+            owner=owner,
+            note=_clean_note(note, required=False),
+            require_change=True,
+        )
+
+
+def milestone_log_progress(
+    *,
+    milestone_id: int,
+    user: User,
+    version: int,
+    note: str,
+    status: Any = UNSET,
+    progress: Any = UNSET,
+) -> Milestone:
+    """Append a progress note (required), optionally changing status and/or progress.
+
+    A note alone changes nothing else, so it is accepted whatever version the user loaded;
+    a status or progress change on a stale version raises ``Conflict``.
+    """
+    with transaction.atomic():
+        milestone = _lock(milestone_id)
+        access = group_access(user=user, group=milestone.group)
+        _require_edit(access)
+        note = _clean_note(note, required=True)
+        attempted = _attempted(status=status, progress=progress)
+        if attempted and version != milestone.version:
+            raise _conflict(milestone, attempted, note)
+        return _apply(
+            milestone=milestone,
+            access=access,
+            user=user,
+            kind=UpdateKind.PROGRESS,
+            status=status,
+            progress=progress,
+            due_date=UNSET,
+            owner=UNSET,
+            note=note,
+            require_change=False,
+        )
+
+
+def _signing_side(access: GroupAccess) -> str:
+    side = access.signing_side
+    if not access.can_view or side not in SignOffSide.values:
+        raise PermissionDenied(
+            gettext("Only a co-chair of this group can sign off, for their own side.")
+        )
+    return side
+
+
+def milestone_sign_off(*, milestone_id: int, user: User) -> Milestone:
+    """Sign for the co-chair's own side. The second side's signature completes the
+    milestone (done, 100 %, completed now) in the same transaction."""
+    with transaction.atomic():
+        milestone = _lock(milestone_id)
+        side = _signing_side(group_access(user=user, group=milestone.group))
+        if milestone.status != Status.AWAITING_SIGNOFF:
+            raise ValidationError(
+                _("This milestone is not awaiting sign-off."), code="not_awaiting"
+            )
+        signed = set(SignOff.objects.filter(milestone=milestone).values_list("side", flat=True))
+        if side in signed:
+            raise ValidationError(
+                _("Your side has already signed off this milestone."), code="already_signed"
+            )
+        SignOff.objects.create(milestone=milestone, side=side, signed_by=user)
+        old_status, old_progress = milestone.status, milestone.progress
+        if signed | {side} >= set(SignOffSide.values):
+            milestone.status = Status.DONE
+            milestone.progress = 100
+            milestone.completed_at = timezone.now()
+            milestone.version += 1
+            milestone.save(
+                update_fields=["status", "progress", "completed_at", "version", "updated_at"]
+            )
+        _log(
+            milestone=milestone,
+            user=user,
+            kind=UpdateKind.SIGNED,
+            old_status=old_status,
+            old_progress=old_progress,
+            changes={"side": [None, side]},
+        )
+        return milestone
+
+
+def milestone_decline(*, milestone_id: int, user: User, reason: str) -> Milestone:
+    """A co-chair sends the milestone back to in progress, with a reason; the sign-offs
+    given so far are withdrawn."""
+    with transaction.atomic():
+        milestone = _lock(milestone_id)
+        side = _signing_side(group_access(user=user, group=milestone.group))
+        if milestone.status != Status.AWAITING_SIGNOFF:
+            raise ValidationError(
+                _("This milestone is not awaiting sign-off."), code="not_awaiting"
+            )
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(
+                {"reason": _("Say why you decline, so the group knows what to fix.")},
+                code="required",
+            )
+        reason = _clean_note(reason, required=True, field="reason")
+        changes: dict[str, list] = {"side": [None, side]}
+        sides = sorted(SignOff.objects.filter(milestone=milestone).values_list("side", flat=True))
+        if sides:
+            SignOff.objects.filter(milestone=milestone).delete()
+            changes["signoffs"] = [sides, []]
+        old_status = milestone.status
+        milestone.status = Status.IN_PROGRESS
+        milestone.version += 1
+        milestone.save(update_fields=["status", "version", "updated_at"])
+        _log(
+            milestone=milestone,
+            user=user,
+            kind=UpdateKind.DECLINED,
+            old_status=old_status,
+            old_progress=milestone.progress,
+            changes=changes,
+            note=reason,
+        )
+        return milestone
+
+
+def _sync_completed_at(milestone: Milestone) -> None:
+    if milestone.status == Status.DONE and milestone.completed_at is None:
+        milestone.completed_at = timezone.now()
+    elif milestone.status != Status.DONE:
+        milestone.completed_at = None
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, User):
+        return _person(value)
+    if isinstance(value, WorkingGroup | CharterSection):
+        return value.slug
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def milestone_admin_save(*, milestone: Milestone, user: User, changed: Iterable[str]) -> Milestone:
+    """Save an edit made in the Django admin, logged like any other edit.
+
+    The admin form has already checked the version the page was loaded at. A change bumps
+    the version; the completion time follows the status (set when done, cleared otherwise).
+    """
+    changed = [name for name in changed if name not in ("seen_version", "version")]
+    with transaction.atomic():
+        _sync_completed_at(milestone)
+        if milestone.pk is None:
+            milestone.save()
+            _log(
+                milestone=milestone,
+                user=user,
+                kind=UpdateKind.CREATED,
+                old_status="",
+                old_progress=None,
+                note=gettext("Created in the admin."),
+            )
+            return milestone
+        if not changed:
+            return milestone
+        before = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        milestone.version = before.version + 1
+        milestone.save()
+        _log(
+            milestone=milestone,
+            user=user,
+            kind=UpdateKind.ADMIN,
+            old_status=before.status,
+            old_progress=before.progress,
+            changes={
+                name: [_json_value(getattr(before, name)), _json_value(getattr(milestone, name))]
+                for name in changed
+                if name not in ("status", "progress")
+            },
+            note=gettext("Changed in the admin."),
+        )
+        return milestone
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith(_BINARY_MAGIC):
+        return False
+    return not any(byte < 32 and byte not in _TEXT_CONTROL_OK for byte in head)
+
+
+def _is_office_zip(file: UploadedFile, part: str) -> bool:
+    """A real .docx/.xlsx: a zip archive with the Office content types and its main part."""
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    finally:
+        file.seek(0)
+    return "[Content_Types].xml" in names and part in names
+
+
+def _content_matches(extension: str, head: bytes, file: UploadedFile) -> bool:
+    match extension:
+        case "pdf":
+            return head.startswith(b"%PDF-")
+        case "png":
+            return head.startswith(b"\x89PNG\r\n\x1a\n")
+        case "jpg" | "jpeg":
+            return head.startswith(b"\xff\xd8\xff")
+        case "docx":
+            return head.startswith(b"PK\x03\x04") and _is_office_zip(file, "word/document.xml")
+        case "xlsx":
+            return head.startswith(b"PK\x03\x04") and _is_office_zip(file, "xl/workbook.xml")
+        case "csv" | "txt":
+            return _looks_like_text(head)
+    return False
+
+
+def validate_evidence_file(file: UploadedFile) -> tuple[str, str]:
+    """(extension, content type) of an acceptable upload, or ValidationError.
+
+    Checked by the name's extension and by the first bytes of the content; the
+    browser's declared content type is ignored.
+    """
+    name = os.path.basename(file.name or "")
+    extension = os.path.splitext(name)[1].lower().lstrip(".")
+    if extension not in EVIDENCE_TYPES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "This type of file is not accepted. Upload a PDF, PNG, JPEG, Word (.docx), "
+                    "Excel (.xlsx), CSV or plain-text file."
+                )
+            },
+            code="file_type",
+        )
+    if file.size is None or file.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than 10 MB. Upload a smaller file or add a link.")},
+            code="file_size",
+        )
+    if file.size == 0:
+        raise ValidationError({"file": _("The file is empty.")}, code="file_empty")
+    file.seek(0)
+    head = file.read(_SNIFF_BYTES)
+    file.seek(0)
+    if not _content_matches(extension, head, file):
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("The file's content is not a real .%(extension)s file."),
+                    code="file_content",
+                    params={"extension": extension},
+                )
+            }
+        )
+    return extension, EVIDENCE_TYPES[extension]
+
+
+def _clean_url(url: str) -> str:
+    url = (url or "").strip()
+    if len(url) > 500:
+        raise ValidationError({"url": _("Keep the link to 500 characters.")}, code="max_length")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as error:
+        raise ValidationError(
+            {"url": _("Enter a web address starting with http:// or https://.")},
+            code="url_scheme",
+        ) from error
+    return url
+
+
+def _clean_filename(name: str) -> str:
+    name = "".join(ch for ch in os.path.basename(name or "") if ch.isprintable()).strip()
+    if len(name) > 255:
+        stem, extension = os.path.splitext(name)
+        name = stem[: 255 - len(extension)] + extension
+    return name or "file"
+
+
+def evidence_add(
+    *,
+    milestone_id: int,
+    user: User,
+    title: str = "",
+    url: str = "",
+    file: UploadedFile | None = None,
+) -> Evidence:
+    """Attach a link (http/https) or a file (≤ 10 MB, an accepted type) to a milestone.
+
+    The file is stored under a random name in MEDIA_ROOT/evidence/<year>/<month>/; its
+    original name is kept for the download.
+    """
+    url = (url or "").strip()
+    if url and file is not None:
+        raise ValidationError(_("Add either a link or a file, not both."), code="link_and_file")
+    if not url and file is None:
+        raise ValidationError(_("Add a link or choose a file."), code="nothing")
+    title = (title or "").strip()
+    if len(title) > 200:
+        raise ValidationError({"title": _("Keep the title to 200 characters.")}, code="max_length")
+
+    with transaction.atomic():
+        milestone = _lock(milestone_id)
+        access = group_access(user=user, group=milestone.group)
+        _require_edit(access)
+        if milestone.status in CLOSED_STATUSES and not access.can_manage:
+            raise ValidationError(
+                _("Only a co-chair or staff can change a done or cancelled milestone."),
+                code="closed",
+            )
+        evidence = Evidence(milestone=milestone, added_by=user)
+        if url:
+            evidence.url = _clean_url(url)
+            evidence.title = title or evidence.url[:200]
+        else:
+            extension, content_type = validate_evidence_file(file)
+            evidence.original_filename = _clean_filename(file.name)
+            evidence.title = title or evidence.original_filename[:200]
+            evidence.size = file.size
+            evidence.content_type = content_type
+        stored = None
+        try:
+            if file is not None:
+                evidence.file.save(f"{uuid.uuid4().hex}.{extension}", file, save=False)
+                stored = evidence.file.name
+            evidence.save()
+            _log(
+                milestone=milestone,
+                user=user,
+                kind=UpdateKind.EVIDENCE_ADDED,
+                old_status=milestone.status,
+                old_progress=milestone.progress,
+                changes={"evidence": [None, evidence.title]},
+            )
+        except BaseException:
+            if stored:
+                evidence.file.storage.delete(stored)
+            raise
+    return evidence
+
+
+def evidence_remove(*, evidence_id: int, user: User) -> Milestone:
+    """Remove a piece of evidence (its file goes once the transaction commits)."""
+    with transaction.atomic():
+        evidence = Evidence.objects.select_related("milestone").filter(pk=evidence_id).first()
+        if evidence is None:
+            raise ValidationError(_("This evidence was already removed."), code="gone")
+        milestone = _lock(evidence.milestone_id)
+        evidence.milestone = milestone
+        access = group_access(user=user, group=milestone.group)
+        _require_edit(access)
+        if not can_remove_evidence(user=user, access=access, evidence=evidence):
+            raise PermissionDenied(
+                gettext("Only whoever added it, a co-chair or staff can remove this evidence.")
+            )
+        stored, storage = evidence.file.name, evidence.file.storage
+        title = evidence.title
+        evidence.delete()
+        _log(
+            milestone=milestone,
+            user=user,
+            kind=UpdateKind.EVIDENCE_REMOVED,
+            old_status=milestone.status,
+            old_progress=milestone.progress,
+            changes={"evidence": [title, None]},
+        )
+        if stored:
+            transaction.on_commit(lambda: storage.delete(stored))
+        return milestone

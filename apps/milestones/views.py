@@ -1,0 +1,691 @@
+"""The milestones workspace: the list (with an inline edit form per row), the create page,
+the detail page, and the POST endpoints behind their forms.
+
+Every POST works two ways. With HTMX it answers with a fragment of the page it came from:
+200 with the updated piece, 422 with the form and its errors, 409 with the conflict (who
+changed the milestone and when, their values and yours). Without JavaScript it answers
+with a redirect back to the page (PRG) and a message, or — when something needs fixing —
+the full detail page with the same panel, at 422 or 409.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from apps.charter.access import GroupAccess, get_group_for_user
+from apps.charter.models import Membership
+from apps.milestones import selectors, services
+from apps.milestones.access import (
+    OWNER_ROLES,
+    can_change,
+    can_remove_evidence,
+    can_sign,
+    get_evidence_for_user,
+    get_milestone_for_user,
+)
+from apps.milestones.forms import (
+    DeclineForm,
+    EvidenceForm,
+    MilestoneCreateForm,
+    MilestoneFilterForm,
+    MilestoneLogForm,
+    MilestoneUpdateForm,
+    add_service_errors,
+)
+from apps.milestones.models import OPEN_STATUSES, Milestone, SignOffSide, Status
+from apps.milestones.services import Conflict
+
+LIST = "milestones/list.html"
+DETAIL = "milestones/detail.html"
+CREATE = "milestones/create.html"
+
+#: The detail page's panels: partial name → the element id a 422/409 fragment replaces.
+PANELS = {
+    "edit_panel": "#edit-panel",
+    "log_panel": "#log-panel",
+    "signoff_panel": "#signoff-panel",
+    "evidence_panel": "#evidence-panel",
+}
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _zone(user) -> datetime.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
+def _render(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    status: int = 200,
+    headers: dict | None = None,
+) -> HttpResponse:
+    """Render in the user's own time zone (fragments too, which sit outside any
+    {% timezone %} block of the page)."""
+    with timezone.override(_zone(request.user)):
+        response = render(request, template, context, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _detail_url(pk: int) -> str:
+    return reverse("milestones:detail", args=[pk])
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go back to after a plain POST: the form's ``next`` if it is a URL on this
+    site, otherwise ``default``."""
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _access_from(user, group, memberships: dict[int, Membership]) -> GroupAccess:
+    membership = memberships.get(group.pk)
+    return GroupAccess(
+        group=group,
+        role=membership.role if membership else None,
+        side=membership.side if membership else None,
+        is_staff=bool(user.is_active and user.is_staff),
+    )
+
+
+def status_choices(access: GroupAccess, milestone: Milestone) -> list[tuple[str, str]]:
+    """The statuses this user may pick for this milestone. "Done" asks for sign-off, and
+    only co-chairs and staff may cancel."""
+    choices = []
+    for value, label in Status.choices:
+        if value == Status.CANCELLED and not access.can_manage and milestone.status != value:
+            continue
+        if value == Status.DONE and milestone.status != Status.DONE:
+            label = _("Done (asks both co-chairs to sign off)")
+        choices.append((value, label))
+    return choices
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class FormState:
+    """What a form on the page shows: its values, errors, the version it carries and,
+    after a stale save, the conflict."""
+
+    values: dict[str, Any]
+    version: int | None = None
+    errors: dict[str, Any] = field(default_factory=dict)
+    non_field: list[str] = field(default_factory=list)
+    conflict: Conflict | None = None
+
+    @classmethod
+    def of(cls, form: Form, *, conflict: Conflict | None = None) -> "FormState":
+        hidden = {"version", "next", "fragment", NON_FIELD_ERRORS}
+        errors = {name: errs for name, errs in form.errors.items() if name not in hidden}
+        non_field = [str(message) for name in hidden for message in form.errors.get(name, [])]
+        return cls(
+            values={name: form.data.get(name, "") for name in form.fields if name != "file"},
+            # After a conflict the form carries the current version, so saving again
+            # (deliberately) puts the user's values over the other person's.
+            version=conflict.milestone.version if conflict else _int(form.data.get("version")),
+            errors=errors,
+            non_field=non_field,
+            conflict=conflict,
+        )
+
+
+def _edit_values(milestone: Milestone) -> FormState:
+    return FormState(
+        values={
+            "status": milestone.status,
+            "progress": milestone.progress,
+            "due_date": milestone.due_date.isoformat(),
+            "owner": milestone.owner.email if milestone.owner else "",
+            "note": "",
+        },
+        version=milestone.version,
+    )
+
+
+@dataclass
+class Row:
+    """One milestone in the list, with what its inline form shows."""
+
+    m: Milestone
+    editable: bool
+    choices: list[tuple[str, str]]
+    form: FormState
+    overdue: bool
+    flash: str = ""
+
+
+def _row(
+    milestone: Milestone,
+    access: GroupAccess,
+    today: datetime.date,
+    *,
+    form: FormState | None = None,
+    flash: str = "",
+) -> Row:
+    editable = can_change(access, milestone)
+    return Row(
+        m=milestone,
+        editable=editable,
+        choices=status_choices(access, milestone) if editable else [],
+        form=form or _edit_values(milestone),
+        overdue=milestone.due_date < today and milestone.status in OPEN_STATUSES,
+        flash=flash,
+    )
+
+
+def _row_response(
+    request: HttpRequest,
+    milestone_id: int,
+    access: GroupAccess,
+    next_url: str,
+    *,
+    form: FormState | None = None,
+    flash: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    try:
+        milestone = selectors.milestone_row(milestone_id=milestone_id)
+    except Milestone.DoesNotExist as error:  # deleted a moment ago
+        raise Http404("No such milestone") from error
+    row = _row(milestone, access, selectors.today_for(request.user), form=form, flash=flash)
+    return _render(request, f"{LIST}#row", {"row": row, "next": next_url}, status=status)
+
+
+def _owner_extra(value: str, owners: list, milestone: Milestone) -> dict[str, str] | None:
+    """An owner the select must still show though they are not among the group's possible
+    owners: the current owner who has left the group, or an address just typed in."""
+    if not value or value.lower() in {person.email.lower() for person in owners}:
+        return None
+    if milestone.owner and milestone.owner.email.lower() == value.lower():
+        label = _("%(name)s (no longer a member of the group)") % {
+            "name": milestone.owner.get_full_name()
+        }
+        return {"value": value, "label": label}
+    return {"value": value, "label": value}
+
+
+def _detail_context(
+    request: HttpRequest,
+    milestone_id: int,
+    access: GroupAccess,
+    *,
+    next_url: str | None = None,
+    flash: str = "",
+    **states: FormState,
+) -> dict[str, Any]:
+    user = request.user
+    try:
+        milestone = selectors.milestone_detail(milestone_id=milestone_id)
+    except Milestone.DoesNotExist as error:  # deleted a moment ago
+        raise Http404("No such milestone") from error
+    changeable = can_change(access, milestone)
+    for evidence in milestone.evidence_list:
+        evidence.removable = can_remove_evidence(user=user, access=access, evidence=evidence)
+    signed = {signoff.side: signoff for signoff in milestone.signoff_list}
+    my_side = access.signing_side
+    awaiting = milestone.status == Status.AWAITING_SIGNOFF
+    owners = list(services.eligible_owners(group=milestone.group)) if changeable else []
+    edit = states.get("edit") or _edit_values(milestone)
+    return {
+        "m": milestone,
+        "access": access,
+        "owner_extra": _owner_extra(edit.values.get("owner") or "", owners, milestone),
+        "can_change": changeable,
+        "can_log": access.can_edit,
+        "can_add_evidence": changeable,
+        "owners": owners,
+        "status_choices": status_choices(access, milestone) if changeable else [],
+        "sides": [
+            {"value": value, "label": label, "signoff": signed.get(value)}
+            for value, label in SignOffSide.choices
+        ],
+        "my_side_label": SignOffSide(my_side).label if my_side in SignOffSide.values else "",
+        "can_sign_now": awaiting and can_sign(access) and my_side not in signed,
+        "today": selectors.today_for(user),
+        "next": next_url or _detail_url(milestone_id),
+        "flash": flash,
+        "edit": edit,
+        "log": states.get("log")
+        or FormState(values={"note": "", "status": "", "progress": ""}, version=milestone.version),
+        "signoff": states.get("signoff") or FormState(values={"reason": ""}),
+        "evidence": states.get("evidence") or FormState(values={"title": "", "url": ""}),
+    }
+
+
+def _workspace_response(
+    request: HttpRequest, milestone_id: int, access: GroupAccess, *, flash: str
+) -> HttpResponse:
+    context = _detail_context(request, milestone_id, access, flash=flash)
+    return _render(request, f"{DETAIL}#workspace", context)
+
+
+def _panel_failed(
+    request: HttpRequest,
+    milestone_id: int,
+    access: GroupAccess,
+    *,
+    panel: str,
+    state_name: str,
+    state: FormState,
+    status: int,
+    next_url: str | None = None,
+) -> HttpResponse:
+    """422/409: the panel with its form (HTMX), or the whole page showing it (no JS)."""
+    context = _detail_context(
+        request, milestone_id, access, next_url=next_url, **{state_name: state}
+    )
+    if request.htmx:
+        return _render(
+            request,
+            f"{DETAIL}#{panel}",
+            context,
+            status=status,
+            headers={"HX-Retarget": PANELS[panel], "HX-Reswap": "outerHTML"},
+        )
+    return _render(request, DETAIL, context, status=status)
+
+
+def _done(request: HttpRequest, message: str, next_url: str, milestone_id: int, access):
+    """Success: the refreshed workspace (HTMX), or a redirect back with a message (PRG)."""
+    if request.htmx:
+        return _workspace_response(request, milestone_id, access, flash=message)
+    messages.success(request, message)
+    return redirect(next_url)
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def milestone_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    groups = list(selectors.filter_groups(user=user))
+    owner = None
+    owner_param = request.GET.get("owner", "")
+    if owner_param.isdigit():
+        owner = selectors.filter_owner(user_id=int(owner_param), groups=groups)
+    form = MilestoneFilterForm(
+        request.GET, groups=groups, sections=selectors.filter_sections(), owner=owner
+    )
+    if not form.is_valid():
+        labels = ", ".join(
+            str(form.fields[name].label) for name in form.errors if name in form.fields
+        )
+        messages.warning(
+            request,
+            _("Some filters could not be used and were left out: %(filters)s.")
+            % {"filters": labels},
+        )
+    queryset = selectors.milestone_list(user=user, filters=form.filters, groups=groups)
+    page = selectors.milestone_page(queryset, request.GET.get("page"))
+    memberships = selectors.memberships_by_group(user=user)
+    today = selectors.today_for(user)
+    rows = [
+        _row(milestone, _access_from(user, milestone.group, memberships), today)
+        for milestone in page.object_list
+    ]
+    owner_lists = selectors.owners_by_group(
+        group_ids=[row.m.group_id for row in rows if row.editable]
+    )
+    is_staff = bool(user.is_active and user.is_staff)
+    can_create = is_staff or any(
+        membership.role in OWNER_ROLES for membership in memberships.values()
+    )
+    # "New milestone" goes straight to the filtered group when the user may add to it.
+    create_group = ""
+    filtered_group = next((g for g in groups if g.slug == form.filters.get("group")), None)
+    if filtered_group is not None and (
+        is_staff or getattr(memberships.get(filtered_group.pk), "role", None) in OWNER_ROLES
+    ):
+        create_group = filtered_group.slug
+    return _render(
+        request,
+        LIST,
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "owner_lists": owner_lists,
+            "next": request.get_full_path(),
+            "can_create": can_create,
+            "create_group": create_group,
+            "filtered": any(value for value in form.filters.values()),
+        },
+    )
+
+
+@login_required
+@require_safe
+def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone, access = get_milestone_for_user(user=request.user, pk=pk)
+    return _render(request, DETAIL, _detail_context(request, milestone.pk, access))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def milestone_create(request: HttpRequest) -> HttpResponse:
+    slug = request.GET.get("group", "")
+    if not slug:
+        groups = selectors.editable_groups(user=request.user)
+        return _render(request, CREATE, {"groups": groups, "form": None})
+    group, _access = get_group_for_user(user=request.user, slug=slug, edit=True)
+    owners = list(services.eligible_owners(group=group))
+    form = MilestoneCreateForm(
+        request.POST if request.method == "POST" else None, group=group, owners=owners
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                milestone = services.milestone_create(
+                    group=group,
+                    title=data["title"],
+                    due_date=data["due_date"],
+                    user=request.user,
+                    owner=data["owner"],
+                    description=data["description"],
+                    section=data["section"],
+                    external_ref=data["external_ref"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Milestone created."))
+                url = _detail_url(milestone.pk)
+                if request.htmx:
+                    return HttpResponse(status=204, headers={"HX-Redirect": url})
+                return redirect(url)
+        status = 422
+    template = f"{CREATE}#create_form" if request.htmx and request.method == "POST" else CREATE
+    return _render(request, template, {"group": group, "form": form}, status=status)
+
+
+# --- POST endpoints -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def milestone_update(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone, access = get_milestone_for_user(user=request.user, pk=pk, edit=True)
+    fragment = "row" if request.POST.get("fragment") == "row" else "detail"
+    next_url = _next_url(request, _detail_url(pk))
+    form = MilestoneUpdateForm(request.POST, milestone=milestone)
+    conflict = None
+    if form.is_valid():
+        changes = form.changes()
+        try:
+            updated = services.milestone_update(
+                milestone_id=pk,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                note=form.cleaned_data["note"],
+                **changes,
+            )
+        except Conflict as error:
+            conflict = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            message = _("Saved.")
+            if changes["status"] == Status.DONE and updated.status == Status.AWAITING_SIGNOFF:
+                message = _("Marked done: now awaiting sign-off by both co-chairs.")
+            if request.htmx and fragment == "row":
+                return _row_response(request, pk, access, next_url, flash=message)
+            return _done(request, message, next_url, pk, access)
+    state = FormState.of(form, conflict=conflict)
+    status = 409 if conflict else 422
+    if request.htmx and fragment == "row":
+        return _row_response(request, pk, access, next_url, form=state, status=status)
+    return _panel_failed(
+        request,
+        pk,
+        access,
+        panel="edit_panel",
+        state_name="edit",
+        state=state,
+        status=status,
+        next_url=next_url,
+    )
+
+
+@login_required
+@require_POST
+def milestone_log(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone, access = get_milestone_for_user(user=request.user, pk=pk, edit=True)
+    next_url = _next_url(request, _detail_url(pk))
+    form = MilestoneLogForm(request.POST, milestone=milestone)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.milestone_log_progress(
+                milestone_id=pk,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                note=form.cleaned_data["note"],
+                **form.changes(),
+            )
+        except Conflict as error:
+            conflict = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(request, _("Progress logged."), next_url, pk, access)
+    return _panel_failed(
+        request,
+        pk,
+        access,
+        panel="log_panel",
+        state_name="log",
+        state=FormState.of(form, conflict=conflict),
+        status=409 if conflict else 422,
+        next_url=next_url,
+    )
+
+
+def _signing_access(request: HttpRequest, pk: int) -> GroupAccess:
+    _milestone, access = get_milestone_for_user(user=request.user, pk=pk)
+    if not can_sign(access):
+        raise PermissionDenied(_("Only a co-chair of this group can sign off, for their own side."))
+    return access
+
+
+@login_required
+@require_POST
+def milestone_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _signing_access(request, pk)
+    next_url = _next_url(request, _detail_url(pk))
+    try:
+        milestone = services.milestone_sign_off(milestone_id=pk, user=request.user)
+    except ValidationError as error:
+        return _panel_failed(
+            request,
+            pk,
+            access,
+            panel="signoff_panel",
+            state_name="signoff",
+            state=FormState(values={"reason": ""}, non_field=list(error.messages)),
+            status=422,
+            next_url=next_url,
+        )
+    if milestone.status == Status.DONE:
+        message = _("Both sides have signed off: the milestone is done.")
+    else:
+        message = _("Signed off for %(side)s. Waiting for the other side.") % {
+            "side": SignOffSide(access.signing_side).label
+        }
+    return _done(request, message, next_url, pk, access)
+
+
+@login_required
+@require_POST
+def milestone_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _signing_access(request, pk)
+    next_url = _next_url(request, _detail_url(pk))
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_decline(
+                milestone_id=pk, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(
+                request,
+                _("Sign-off declined: the milestone is back in progress."),
+                next_url,
+                pk,
+                access,
+            )
+    return _panel_failed(
+        request,
+        pk,
+        access,
+        panel="signoff_panel",
+        state_name="signoff",
+        state=FormState.of(form),
+        status=422,
+        next_url=next_url,
+    )
+
+
+class EvidenceSizeLimit(FileUploadHandler):
+    """Stop reading an upload as soon as it passes the evidence size limit, instead of
+    spooling a huge file to disk only to refuse it afterwards."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > services.EVIDENCE_MAX_BYTES:
+            self.request.evidence_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # checked by csrf_protect below, once the size limit is in place
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    # The upload handlers must be set before anything reads request.POST, which the
+    # CSRF middleware would do; hence csrf_exempt here and csrf_protect just below.
+    request.upload_handlers.insert(0, EvidenceSizeLimit(request))
+    return _evidence_add(request, pk)
+
+
+@csrf_protect
+def _evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _milestone, access = get_milestone_for_user(user=request.user, pk=pk, edit=True)
+    next_url = _next_url(request, _detail_url(pk))
+    form = EvidenceForm(request.POST, request.FILES)
+    if getattr(request, "evidence_too_large", False):
+        form.add_error(
+            "file", _("The file is larger than 10 MB. Upload a smaller file or add a link.")
+        )
+    elif form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evidence_add(
+                milestone_id=pk,
+                user=request.user,
+                title=data["title"],
+                url=data["url"],
+                file=data["file"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(request, _("Evidence added."), next_url, pk, access)
+    return _panel_failed(
+        request,
+        pk,
+        access,
+        panel="evidence_panel",
+        state_name="evidence",
+        state=FormState.of(form),
+        status=422,
+        next_url=next_url,
+    )
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence, access = get_evidence_for_user(user=request.user, pk=pk, edit=True)
+    milestone_id = evidence.milestone_id
+    if not can_remove_evidence(user=request.user, access=access, evidence=evidence):
+        raise PermissionDenied(_("Only whoever added it, a co-chair or staff can remove this."))
+    next_url = _next_url(request, _detail_url(milestone_id))
+    try:
+        services.evidence_remove(evidence_id=pk, user=request.user)
+    except ValidationError as error:
+        return _panel_failed(
+            request,
+            milestone_id,
+            access,
+            panel="evidence_panel",
+            state_name="evidence",
+            state=FormState(values={"title": "", "url": ""}, non_field=list(error.messages)),
+            status=422,
+            next_url=next_url,
+        )
+    return _done(request, _("Evidence removed."), next_url, milestone_id, access)
+
+
+@login_required
+@require_safe
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file, to whoever may see the milestone; always as an attachment, with the
+    content type the upload was checked to be, never sniffed by the browser."""
+    evidence, _access = get_evidence_for_user(user=request.user, pk=pk)
+    if not evidence.file:
+        raise Http404("This evidence is a link, not a file")
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("The file is missing") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_filename or evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -1,0 +1,72 @@
+"""The red / amber / green (RAG) status of a working group, computed by the database.
+
+The rule, over the group's open milestones (planned, in progress, at risk, blocked or awaiting
+sign-off; done and cancelled milestones never count):
+
+* **Red** if any of them is overdue (due before today) or blocked.
+* **Amber** otherwise, if any of them is at risk, or is due within the next 14 days (today
+  included) and has had no progress logged — no entry in its progress log — in the last 14 days.
+* **Green** otherwise, including a group with no open milestones.
+
+"Today" is the charter day: the current date in UTC (``charter_today()``), the same for every
+viewer, so officials in Baku and in Washington always see the same colour for the same group.
+"The last 14 days" starts at midnight UTC fourteen days before today.
+
+``annotate_rag()`` adds the status to a queryset of working groups as one SQL ``CASE`` over
+``EXISTS`` subqueries, so it is computed by the database for all the groups at once and each
+test stops at the first matching milestone (the milestone indexes on group, status and due
+date answer it). Nothing is computed per milestone in Python. The words shown for each status
+are in ``templates/reports/_rag.html``.
+"""
+
+import datetime as dt
+
+from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
+from django.utils import timezone
+
+from apps.milestones.models import OPEN_STATUSES, Milestone, MilestoneUpdate, Status
+
+RED = "red"
+AMBER = "amber"
+GREEN = "green"
+
+#: Days ahead that count as "due soon", and days back that count as "recent progress".
+WINDOW_DAYS = 14
+
+
+def charter_today() -> dt.date:
+    """The charter day: today's date in UTC, whatever time zone is active."""
+    return timezone.now().astimezone(dt.UTC).date()
+
+
+def progress_window_start(today: dt.date) -> dt.datetime:
+    """Progress logged at or after this moment counts as recent."""
+    return dt.datetime.combine(today - dt.timedelta(days=WINDOW_DAYS), dt.time.min, tzinfo=dt.UTC)
+
+
+def rag_expression(*, today: dt.date | None = None, group_ref: str = "pk") -> Case:
+    """The RAG status of the working group whose id is ``OuterRef(group_ref)``."""
+    today = today or charter_today()
+    open_milestones = Milestone.objects.filter(group=OuterRef(group_ref), status__in=OPEN_STATUSES)
+    recent_progress = MilestoneUpdate.objects.filter(
+        milestone=OuterRef("pk"), created_at__gte=progress_window_start(today)
+    )
+    overdue = Exists(open_milestones.filter(due_date__lt=today))
+    blocked = Exists(open_milestones.filter(status=Status.BLOCKED))
+    at_risk = Exists(open_milestones.filter(status=Status.AT_RISK))
+    stalled = Exists(
+        open_milestones.filter(
+            due_date__gte=today, due_date__lte=today + dt.timedelta(days=WINDOW_DAYS)
+        ).exclude(Exists(recent_progress))
+    )
+    return Case(
+        When(overdue | blocked, then=Value(RED)),
+        When(at_risk | stalled, then=Value(AMBER)),
+        default=Value(GREEN),
+        output_field=CharField(),
+    )
+
+
+def annotate_rag(groups: QuerySet, *, today: dt.date | None = None) -> QuerySet:
+    """Annotate each working group of ``groups`` with ``rag``: "red", "amber" or "green"."""
+    return groups.annotate(rag=rag_expression(today=today))

@@ -1,0 +1,316 @@
+"""The milestones workspace in a real browser: inline edits without a page load, the
+progress log, two co-chairs signing off, an edit conflict, and the same edit without
+JavaScript."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from apps.milestones.models import Milestone, MilestoneUpdate, Status
+from apps.milestones.services import (
+    evidence_add,
+    milestone_log_progress,
+    milestone_sign_off,
+    milestone_update,
+)
+from tests.milestones.conftest import PDF, make_milestone, upload
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page: Page, base_url: str, user) -> Page:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill("test-pass-1234")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base_url}/")
+    return page
+
+
+def mark_window(page: Page) -> None:
+    """A marker that only survives if the page is never reloaded or left."""
+    page.evaluate("window.__noReload = 'still here'")
+
+
+def assert_not_reloaded(page: Page) -> None:
+    assert page.evaluate("window.__noReload") == "still here"
+
+
+@pytest.fixture
+def milestone(energy, member, cochair_az, cochair_us) -> Milestone:
+    return make_milestone(energy, owner=member, title="Feasibility study", progress=20)
+
+
+@pytest.fixture
+def csp_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return errors
+
+
+def test_it_changes_a_status_inline_on_the_list(live_server, page, member, milestone, csp_errors):
+    sign_in(page, live_server.url, member)
+    page.goto(f"{live_server.url}/milestones/")
+    mark_window(page)
+    row = page.locator(f"#milestone-row-{milestone.pk}")
+    row.get_by_label("Status of Feasibility study").select_option("at_risk")
+    row.get_by_label("Progress of Feasibility study in percent").fill("35")
+    row.get_by_role("button", name="Save").click()
+
+    row = page.locator(f"#milestone-row-{milestone.pk}")
+    expect(row.get_by_role("status")).to_have_text("Saved.")
+    expect(row.get_by_label("Status of Feasibility study")).to_have_value("at_risk")
+    expect(row.get_by_label("Progress of Feasibility study in percent")).to_have_value("35")
+    assert_not_reloaded(page)
+    assert page.url == f"{live_server.url}/milestones/"
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.progress, milestone.version) == (Status.AT_RISK, 35, 2)
+    assert csp_errors == []
+
+    # A second edit in the same row uses the new version: no conflict.
+    row.get_by_label("Progress of Feasibility study in percent").fill("40")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#milestone-row-{milestone.pk}").get_by_role("status")).to_have_text(
+        "Saved."
+    )
+    expect(page.locator(f"#milestone-row-{milestone.pk} progress")).to_have_attribute("value", "40")
+    assert_not_reloaded(page)
+
+
+def test_it_shows_a_row_error_in_place(live_server, page, member, milestone):
+    sign_in(page, live_server.url, member)
+    page.goto(f"{live_server.url}/milestones/")
+    mark_window(page)
+    row = page.locator(f"#milestone-row-{milestone.pk}")
+    row.get_by_label("Owner of Feasibility study (email address)").fill("stranger@example.org")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#milestone-row-{milestone.pk} [role=alert]")).to_contain_text(
+        "stranger@example.org is not a member of this group"
+    )
+    assert_not_reloaded(page)
+    assert Milestone.objects.get(pk=milestone.pk).version == 1
+
+
+def test_it_logs_progress_and_shows_it_in_the_timeline(
+    live_server, page, member, milestone, csp_errors
+):
+    sign_in(page, live_server.url, member)
+    page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+    mark_window(page)
+    page.get_by_label("What happened?").fill("Site survey finished in Sangachal.")
+    page.get_by_label("New progress (%)").fill("45")
+    page.get_by_role("button", name="Log progress").click()
+
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text("Site survey finished in Sangachal.")
+    expect(timeline).to_contain_text("Progress: 20 % → 45 %")
+    expect(page.locator(".ms-progress-number")).to_have_text("45 %")
+    expect(page.get_by_role("status").filter(has_text="Progress logged.")).to_be_visible()
+    assert_not_reloaded(page)
+    assert MilestoneUpdate.objects.get(milestone=milestone).note == (
+        "Site survey finished in Sangachal."
+    )
+    assert csp_errors == []
+
+
+def test_two_cochairs_sign_off_in_their_own_browsers(
+    live_server, browser, energy, member, cochair_az, cochair_us
+):
+    milestone = make_milestone(
+        energy, owner=member, title="Grid code", status=Status.AWAITING_SIGNOFF, progress=90
+    )
+    url = f"{live_server.url}/milestones/{milestone.pk}/"
+    az_context, us_context = browser.new_context(), browser.new_context()
+    try:
+        az = sign_in(az_context.new_page(), live_server.url, cochair_az)
+        us = sign_in(us_context.new_page(), live_server.url, cochair_us)
+        az.goto(url)
+        us.goto(url)
+
+        az.get_by_role("button", name="Sign off for Azerbaijan").click()
+        expect(az.locator("#signoff-panel")).to_contain_text("Signed by Cochair Az")
+        expect(az.get_by_role("status")).to_contain_text("Waiting for the other side.")
+        expect(az.get_by_role("button", name="Sign off for Azerbaijan")).to_have_count(0)
+        assert Milestone.objects.get(pk=milestone.pk).status == Status.AWAITING_SIGNOFF
+
+        us.get_by_role("button", name="Sign off for United States").click()
+        expect(us.get_by_role("status")).to_contain_text(
+            "Both sides have signed off: the milestone is done."
+        )
+        expect(us.locator(".ms-detail-head .ms-status")).to_have_text("Done")
+        expect(us.locator(".ms-progress-number")).to_have_text("100 %")
+
+        az.reload()
+        expect(az.locator(".ms-detail-head .ms-status")).to_have_text("Done")
+        expect(az.locator("#signoff-panel")).to_contain_text("Signed by Cochair Us")
+    finally:
+        az_context.close()
+        us_context.close()
+    milestone.refresh_from_db()
+    assert milestone.status == Status.DONE
+    assert milestone.completed_at is not None
+
+
+def test_a_stale_edit_shows_the_conflict_naming_the_first_editor(
+    live_server, browser, member, cochair_az, milestone
+):
+    url = f"{live_server.url}/milestones/{milestone.pk}/"
+    first_context, second_context = browser.new_context(), browser.new_context()
+    try:
+        first = sign_in(first_context.new_page(), live_server.url, cochair_az)
+        second = sign_in(second_context.new_page(), live_server.url, member)
+        first.goto(url)
+        second.goto(url)
+        mark_window(second)
+
+        first.get_by_label("Progress (%)", exact=True).fill("30")
+        first.get_by_role("button", name="Save changes").click()
+        expect(first.get_by_role("status")).to_contain_text("Saved.")
+
+        second.get_by_label("Progress (%)", exact=True).fill("60")
+        second.get_by_label("Status", exact=True).select_option("blocked")
+        second.get_by_role("button", name="Save changes").click()
+
+        conflict = second.locator("#edit-panel [role=alert]")
+        expect(conflict).to_contain_text("Cochair Az saved a change")
+        expect(conflict).to_contain_text("30 %")
+        expect(conflict).to_contain_text("60 %")
+        expect(
+            conflict.get_by_role("link", name="Reload to see the current version")
+        ).to_be_visible()
+        # Their edit is saved; mine is still in the form, ready to save on purpose.
+        expect(second.get_by_label("Progress (%)", exact=True)).to_have_value("60")
+        expect(second.get_by_label("Status", exact=True)).to_have_value("blocked")
+        assert_not_reloaded(second)
+        assert Milestone.objects.get(pk=milestone.pk).progress == 30
+
+        second.get_by_role("button", name="Save my values").click()
+        expect(second.get_by_role("status")).to_contain_text("Saved.")
+        assert Milestone.objects.get(pk=milestone.pk).progress == 60
+    finally:
+        first_context.close()
+        second_context.close()
+
+
+def test_it_edits_without_javascript(live_server, browser, member, milestone):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = sign_in(context.new_page(), live_server.url, member)
+        page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+        page.get_by_label("Progress (%)", exact=True).fill("75")
+        page.get_by_label("Note (optional)").fill("Submitted without JavaScript")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save changes").click()
+        assert page.url == f"{live_server.url}/milestones/{milestone.pk}/"
+        expect(page.locator(".messages")).to_contain_text("Saved.")
+        expect(page.locator(".ms-progress-number")).to_have_text("75 %")
+        expect(page.locator("#timeline")).to_contain_text("Submitted without JavaScript")
+
+        # The list row form posts back to the list, filters kept.
+        page.goto(f"{live_server.url}/milestones/?group=energy")
+        row = page.locator(f"#milestone-row-{milestone.pk}")
+        row.get_by_label("Status of Feasibility study").select_option("at_risk")
+        with page.expect_navigation():
+            row.get_by_role("button", name="Save").click()
+        assert page.url == f"{live_server.url}/milestones/?group=energy"
+        expect(page.locator(".messages")).to_contain_text("Saved.")
+        expect(
+            page.locator(f"#milestone-row-{milestone.pk}").get_by_label(
+                "Status of Feasibility study"
+            )
+        ).to_have_value("at_risk")
+    finally:
+        context.close()
+    milestone.refresh_from_db()
+    assert (milestone.progress, milestone.status) == (75, Status.AT_RISK)
+
+
+def test_it_shows_a_milestone_awaiting_signoff(
+    live_server, page, energy, member, cochair_az, cochair_us, artifacts, csp_errors
+):
+    milestone = make_milestone(
+        energy,
+        owner=member,
+        title="Feasibility study for the Caspian–Black Sea green energy corridor",
+        description="Technical and commercial feasibility of the corridor, with the partners "
+        "named in the 10 February 2026 Charter.",
+        external_ref="EN-03",
+        progress=20,
+    )
+    milestone_log_progress(
+        milestone_id=milestone.pk,
+        user=member,
+        version=1,
+        note="Terms of reference agreed with the consultants.",
+        status=Status.IN_PROGRESS,
+        progress=40,
+    )
+    evidence_add(
+        milestone_id=milestone.pk,
+        user=member,
+        title="Terms of reference (signed)",
+        file=upload("terms-of-reference.pdf", PDF),
+    )
+    evidence_add(
+        milestone_id=milestone.pk,
+        user=member,
+        title="Ministry of Energy announcement",
+        url="https://minenergy.gov.az/en/news",
+    )
+    milestone_update(
+        milestone_id=milestone.pk,
+        user=member,
+        version=2,
+        status=Status.DONE,
+        progress=100,
+        note="Final report delivered to both co-chairs.",
+    )
+    milestone_sign_off(milestone_id=milestone.pk, user=cochair_az)
+
+    sign_in(page, live_server.url, cochair_us)
+    page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+    expect(page.locator(".ms-detail-head .ms-status")).to_have_text("Awaiting sign-off")
+    expect(page.get_by_role("button", name="Sign off for United States")).to_be_visible()
+    expect(page.get_by_role("button", name="Decline")).to_be_visible()
+    expect(page.locator("#evidence-panel")).to_contain_text("Terms of reference (signed)")
+    expect(page.locator("#timeline")).to_contain_text("Signed off for Azerbaijan.")
+    page.screenshot(path=artifacts / "milestone-detail.png", full_page=True)
+    page.goto(f"{live_server.url}/milestones/?group=energy")
+    page.screenshot(path=artifacts / "milestone-list.png", full_page=True)
+    assert csp_errors == []
+
+
+def test_it_uploads_evidence_without_a_page_load(
+    live_server, page, member, milestone, tmp_path, csp_errors
+):
+    report = tmp_path / "site-survey.pdf"
+    report.write_bytes(PDF)
+    fake = tmp_path / "fake.pdf"
+    fake.write_bytes(b"MZ\x90\x00 not a pdf")
+    sign_in(page, live_server.url, member)
+    page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+    mark_window(page)
+
+    page.get_by_label("File (PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT; up to 10 MB)").set_input_files(
+        fake
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#evidence-panel")).to_contain_text("is not a real .pdf file")
+
+    page.get_by_label("File (PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT; up to 10 MB)").set_input_files(
+        report
+    )
+    page.get_by_role("button", name="Upload").click()
+    link = page.locator("#evidence-panel").get_by_role("link", name="site-survey.pdf")
+    expect(link).to_be_visible()
+    assert_not_reloaded(page)
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == "site-survey.pdf"
+    assert download.path().read_bytes() == PDF
+    assert csp_errors == []

@@ -1,0 +1,372 @@
+"""Managing members inline on the group page: HTMX fragments and plain form posts."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apps.accounts.models import Side
+from apps.charter.access import group_access
+from apps.charter.models import Membership, Role
+from apps.charter.views import members_context
+from apps.milestones.models import Milestone
+from tests.conftest import join, make_user
+
+HTMX = {"HX-Request": "true"}
+ADD = "/groups/energy/members/add/"
+
+
+def change_url(membership) -> str:
+    return f"/groups/{membership.group.slug}/members/{membership.pk}/"
+
+
+def remove_url(membership) -> str:
+    return f"/groups/{membership.group.slug}/members/{membership.pk}/remove/"
+
+
+def memberships() -> list:
+    return sorted(Membership.objects.values_list("pk", "user_id", "group_id", "role", "side"))
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def newcomer(charter_data):
+    return make_user(
+        "newcomer@example.test",
+        side=Side.US,
+        display_name="Nora Newcomer",
+        organisation="US Department of Energy",
+    )
+
+
+@pytest.fixture
+def as_cochair(client, cochair_az, cochair_us):
+    client.force_login(cochair_az)
+    return client
+
+
+# --- add --------------------------------------------------------------------------------------
+
+
+def test_it_adds_a_member_and_answers_htmx_with_the_members_fragment(as_cochair, newcomer, energy):
+    response = as_cochair.post(
+        ADD, {"email": "NEWCOMER@example.test", "role": "member", "side": ""}, headers=HTMX
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="members"')
+    assert "<html" not in body
+    assert "Nora Newcomer" in body and "US Department of Energy" in body
+    assert "Nora Newcomer joined the group: Member, United States." in body
+    membership = energy.memberships.get(user=newcomer)
+    assert (membership.role, membership.side) == (Role.MEMBER, Side.US)
+    assert messages_of(response) == []  # said in the fragment, not left for the next page
+
+
+def test_it_adds_a_member_without_javascript_and_redirects_back(as_cochair, newcomer, energy):
+    response = as_cochair.post(ADD, {"email": newcomer.email, "role": "observer", "side": "other"})
+    assert response.status_code == 302
+    assert response["Location"] == "/groups/energy/"
+    assert energy.memberships.get(user=newcomer).side == Side.OTHER
+    page = as_cochair.get(response["Location"])
+    assert "Nora Newcomer joined the group: Observer, Other." in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"email": "nobody@example.test", "role": "member"}, "No CharterHub account has"),
+        ({"email": "not-an-email", "role": "member"}, "Enter a valid email address."),
+        ({"email": "", "role": "member"}, "This field is required."),
+        ({"email": "newcomer@example.test", "role": "chair"}, "Select a valid choice."),
+        ({"email": "newcomer@example.test", "role": "member", "side": "fr"}, "valid choice"),
+        (
+            {"email": "newcomer@example.test", "role": "co_chair", "side": "az"},
+            "This group already has a co-chair for Azerbaijan — change that co-chair&#x27;s role",
+        ),
+        (
+            {"email": "newcomer@example.test", "role": "co_chair", "side": "other"},
+            "A co-chair represents Azerbaijan or the United States",
+        ),
+        ({"email": "member@example.test", "role": "observer"}, "is already in this group"),
+    ],
+)
+def test_it_answers_invalid_input_with_422_and_the_errors(
+    as_cochair, newcomer, member, data, message
+):
+    before = memberships()
+    response = as_cochair.post(ADD, data, headers=HTMX)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="members"')
+    assert message in body
+    assert memberships() == before
+
+
+def test_it_refuses_a_deactivated_account(as_cochair, newcomer):
+    newcomer.is_active = False
+    newcomer.save()
+    response = as_cochair.post(ADD, {"email": newcomer.email, "role": "member"}, headers=HTMX)
+    assert response.status_code == 422
+    assert "is deactivated" in response.content.decode()
+
+
+def test_it_shows_errors_on_a_page_of_their_own_without_javascript(as_cochair, newcomer, energy):
+    before = memberships()
+    response = as_cochair.post(ADD, {"email": "nobody@example.test", "role": "observer"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "<html" in body and "Members of Energy" in body
+    assert "No CharterHub account has the email address nobody@example.test." in body
+    assert 'value="nobody@example.test"' in body  # the input is kept
+    assert '<option value="observer" selected>' in body
+    assert 'href="/groups/energy/"' in body
+    assert memberships() == before
+
+
+# --- change -----------------------------------------------------------------------------------
+
+
+def test_it_changes_a_role_and_answers_htmx_with_the_fragment(as_cochair, member, energy):
+    membership = member.memberships.get()
+    response = as_cochair.post(
+        change_url(membership), {"role": "observer", "side": "other"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "Member is now Observer, Other." in response.content.decode()
+    membership.refresh_from_db()
+    assert (membership.role, membership.side) == ("observer", "other")
+
+
+def test_it_changes_a_role_without_javascript(as_cochair, member):
+    membership = member.memberships.get()
+    response = as_cochair.post(change_url(membership), {"role": "observer", "side": "az"})
+    assert response.status_code == 302
+    assert response["Location"] == "/groups/energy/"
+    assert messages_of(response) == ["Member is now Observer, Azerbaijan."]
+
+
+def test_it_keeps_the_refused_choice_and_shows_the_error_on_the_row(as_cochair, member):
+    membership = member.memberships.get()
+    response = as_cochair.post(
+        change_url(membership), {"role": "co_chair", "side": "us"}, headers=HTMX
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    row = body[body.index(f'id="member-{membership.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert "already has a co-chair for United States" in row
+    assert '<option value="co_chair" selected>' in row
+    assert '<option value="us" selected>' in row
+    membership.refresh_from_db()
+    assert membership.role == Role.MEMBER
+
+
+@pytest.mark.parametrize("data", [{"role": "boss", "side": "az"}, {"role": "member"}, {}])
+def test_it_answers_422_to_an_invalid_change(as_cochair, member, data):
+    membership = member.memberships.get()
+    before = memberships()
+    response = as_cochair.post(change_url(membership), data, headers=HTMX)
+    assert response.status_code == 422
+    assert memberships() == before
+
+
+def test_it_refuses_the_last_cochair_stepping_down(client, cochair_az, energy):
+    client.force_login(cochair_az)
+    membership = cochair_az.memberships.get()
+    response = client.post(change_url(membership), {"role": "member", "side": "az"}, headers=HTMX)
+    assert response.status_code == 422
+    assert "You are the group&#x27;s last co-chair" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == Role.CO_CHAIR
+
+
+def test_it_stops_offering_management_to_a_cochair_who_stepped_down(as_cochair, cochair_az):
+    membership = cochair_az.memberships.get()
+    response = as_cochair.post(
+        change_url(membership), {"role": "member", "side": "az"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Cochair Az is now Member, Azerbaijan." in body
+    assert 'class="member-change"' not in body
+    assert "/members/add/" not in body
+
+
+def test_it_answers_409_when_the_member_was_removed_meanwhile(as_cochair, member):
+    membership = member.memberships.get()
+    url = change_url(membership)
+    membership.delete()
+    response = as_cochair.post(url, {"role": "observer", "side": "az"}, headers=HTMX)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "no longer a member of this group" in body
+    assert body.lstrip().startswith('<section id="members"')
+
+
+def test_it_answers_409_on_a_page_without_javascript(as_cochair, member):
+    membership = member.memberships.get()
+    url = change_url(membership)
+    membership.delete()
+    response = as_cochair.post(url, {"role": "observer", "side": "az"})
+    assert response.status_code == 409
+    assert "<html" in response.content.decode()
+
+
+def test_it_does_not_touch_another_groups_member(as_cochair, other_member):
+    membership = other_member.memberships.get()
+    before = memberships()
+    url = f"/groups/energy/members/{membership.pk}/"
+    response = as_cochair.post(url, {"role": "observer", "side": "us"}, headers=HTMX)
+    assert response.status_code == 409
+    assert memberships() == before
+
+
+# --- remove -----------------------------------------------------------------------------------
+
+
+def test_it_removes_a_member_and_answers_htmx_with_the_fragment(as_cochair, member, energy):
+    response = as_cochair.post(remove_url(member.memberships.get()), headers=HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Member was removed from the group." in body
+    assert not energy.memberships.filter(user=member).exists()
+
+
+def test_it_removes_a_member_without_javascript(as_cochair, member, energy):
+    response = as_cochair.post(remove_url(member.memberships.get()))
+    assert response.status_code == 302
+    assert messages_of(response) == ["Member was removed from the group."]
+    assert not energy.memberships.filter(user=member).exists()
+
+
+def test_it_answers_409_when_removing_twice(as_cochair, member):
+    url = remove_url(member.memberships.get())
+    assert as_cochair.post(url, headers=HTMX).status_code == 200
+    response = as_cochair.post(url, headers=HTMX)
+    assert response.status_code == 409
+    assert "no longer a member of this group" in response.content.decode()
+
+
+def test_it_refuses_removing_the_other_sides_cochair(as_cochair, cochair_us, energy):
+    response = as_cochair.post(remove_url(cochair_us.memberships.get()), headers=HTMX)
+    assert response.status_code == 422
+    assert "Only staff or Cochair Us can change the co-chair for United States" in (
+        response.content.decode()
+    )
+    assert energy.memberships.filter(user=cochair_us).exists()
+
+
+def test_it_sends_a_cochair_who_left_a_restricted_group_to_the_dashboard(client, security):
+    az = make_user("sec.az@example.test", side=Side.AZ)
+    us = make_user("sec.us@example.test", side=Side.US)
+    join(az, security, Role.CO_CHAIR)
+    join(us, security, Role.CO_CHAIR)
+    client.force_login(az)
+    response = client.post(remove_url(az.memberships.get()), headers=HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/"
+    join(az, security, Role.CO_CHAIR)
+    client.post(f"/groups/security/members/{us.memberships.get().pk}/remove/")  # refused
+    response = client.post(remove_url(az.memberships.get()))
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/groups/security/").status_code == 404
+
+
+# --- any input -------------------------------------------------------------------------------
+
+ANY_TEXT = st.text(max_size=300) | st.sampled_from(["", " ", "\x00", "member", "co_chair", "az"])
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@FUZZ
+@given(
+    email=ANY_TEXT | st.sampled_from(["newcomer@example.test", "member@example.test"]),
+    role=ANY_TEXT | st.sampled_from(Role.values),
+    side=ANY_TEXT | st.sampled_from(Side.values),
+)
+def test_it_answers_any_addition_with_a_page_never_an_error(
+    as_cochair, newcomer, member, email, role, side
+):
+    response = as_cochair.post(ADD, {"email": email, "role": role, "side": side}, headers=HTMX)
+    assert response.status_code in (200, 422)
+
+
+@FUZZ
+@given(
+    membership_id=st.integers(min_value=0, max_value=10**30),
+    role=ANY_TEXT | st.sampled_from(Role.values),
+    side=ANY_TEXT | st.sampled_from(Side.values),
+    remove=st.booleans(),
+)
+def test_it_answers_any_change_with_a_page_never_an_error(
+    client, staff, cochair_az, member, observer, membership_id, role, side, remove
+):
+    """Staff acts, so no example takes away the right to act in the next one."""
+    client.force_login(staff)
+    ids = list(Membership.objects.values_list("pk", flat=True)) or [0]  # all removed: gone
+    target = ids[membership_id % len(ids)] if membership_id < 10**6 else membership_id
+    url = f"/groups/energy/members/{target}/" + ("remove/" if remove else "")
+    response = client.post(url, {"role": role, "side": side}, headers=HTMX)
+    assert response.status_code in (200, 409, 422)
+
+
+# --- query counts -----------------------------------------------------------------------------
+
+
+def add_milestones(group, count: int) -> None:
+    Milestone.objects.bulk_create(
+        Milestone(group=group, section=group.section, title=f"M{i}", due_date=dt.date(2026, 6, 1))
+        for i in range(count)
+    )
+
+
+def add_members(group, count: int) -> None:
+    for i in range(count):
+        join(make_user(f"extra{i}@example.test", organisation="Org"), group, Role.MEMBER)
+
+
+@pytest.mark.parametrize("milestones, members", [(10, 10), (1000, 10), (10, 200)])
+def test_it_pins_the_query_count_of_the_members_fragment(
+    as_cochair, newcomer, energy, milestones, members, django_assert_num_queries
+):
+    add_milestones(energy, milestones)
+    add_members(energy, members)
+    # session, user, group, my membership, the email's user; the write: savepoint, group lock,
+    # my co-chair seat, already a member?, savepoint, insert, release, release; my access
+    # again, the members
+    with django_assert_num_queries(15):
+        response = as_cochair.post(ADD, {"email": newcomer.email, "role": "member"}, headers=HTMX)
+    assert response.status_code == 200
+    assert len(response.context["members"]) == members + 3
+
+
+@pytest.mark.parametrize("members", [10, 200])
+def test_it_pins_the_query_count_of_a_refused_change(
+    as_cochair, member, energy, members, django_assert_num_queries
+):
+    add_members(energy, members)
+    url = change_url(member.memberships.select_related("group").get())
+    # session, user, group, my membership; the write: savepoint, group lock, my co-chair seat,
+    # the membership, the US seat, rollback, release; the members
+    with django_assert_num_queries(12):
+        response = as_cochair.post(url, {"role": "co_chair", "side": "us"}, headers=HTMX)
+    assert response.status_code == 422
+
+
+def test_it_gives_each_row_the_urls_reverse_gives(energy, cochair_az, member, observer):
+    context = members_context(group=energy, access=group_access(user=cochair_az, group=energy))
+    for membership in context["members"]:
+        args = [energy.slug, membership.pk]
+        assert membership.change_url == reverse("charter:member_change", args=args)
+        assert membership.remove_url == reverse("charter:member_remove", args=args)
+        assert membership.confirm_remove == f"Remove {membership.user.display_name} from the group?"

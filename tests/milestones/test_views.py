@@ -1,0 +1,580 @@
+"""The milestones pages and their endpoints, with HTMX and without JavaScript."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status, UpdateKind
+from apps.milestones.services import milestone_sign_off, milestone_update
+from tests.milestones.conftest import DUE, HTMX, make_milestone
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"milestones:{name}", args=args)
+
+
+def edit_data(milestone, **overrides) -> dict:
+    data = {
+        "version": milestone.version,
+        "status": milestone.status,
+        "progress": milestone.progress,
+        "due_date": milestone.due_date.isoformat(),
+        "owner": milestone.owner.email if milestone.owner else "",
+        "fragment": "detail",
+    }
+    data.update(overrides)
+    return data
+
+
+def message_texts(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def fresh(milestone) -> Milestone:
+    return Milestone.objects.get(pk=milestone.pk)
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+def test_it_lists_milestones_with_an_inline_form_for_members(as_user, milestone, member):
+    response = as_user(member).get(url("list"))
+    assert response.status_code == 200
+    text = response.text
+    assert "Feasibility study" in text
+    assert f'id="row-form-{milestone.pk}"' in text
+    assert f'form="row-form-{milestone.pk}"' in text
+    assert f'hx-post="{url("update", milestone.pk)}"' in text
+    assert f'<datalist id="owners-{milestone.group_id}">' in text
+
+
+def test_it_lists_read_only_rows_for_observers(as_user, milestone, observer):
+    response = as_user(observer).get(url("list"))
+    assert "Feasibility study" in response.text
+    assert "row-form-" not in response.text
+    assert "<datalist" not in response.text
+    assert "New milestone" not in response.text
+
+
+def test_it_keeps_restricted_milestones_out_of_the_list(as_user, milestone, secret, member, staff):
+    assert "Classified exercise" not in as_user(member).get(url("list")).text
+    assert "Classified exercise" in as_user(staff).get(url("list")).text
+
+
+def test_it_paginates_by_50_and_keeps_the_filters_in_the_links(as_user, energy, member):
+    from tests.milestones.conftest import bulk_milestones
+
+    bulk_milestones(energy, 120)
+    response = as_user(member).get(url("list"), {"group": "energy", "q": "bulk", "page": "2"})
+    page = response.context["page"]
+    assert (page.number, len(page.object_list), page.paginator.num_pages) == (2, 50, 3)
+    assert "?group=energy&amp;q=bulk&amp;page=3" in response.text
+    assert "?group=energy&amp;q=bulk&amp;page=1" in response.text
+    # The row forms send the user back to this very page, filters included.
+    assert 'name="next" value="/milestones/?group=energy&amp;q=bulk&amp;page=2"' in response.text
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999", "1e9"])
+def test_it_answers_a_bad_page_number_with_a_page(as_user, milestone, member, page):
+    assert as_user(member).get(url("list"), {"page": page}).status_code == 200
+
+
+# --- update from a list row ---------------------------------------------------------------
+
+
+def test_it_updates_a_row_with_htmx_and_returns_just_that_row(as_user, milestone, member):
+    response = as_user(member).post(
+        url("update", milestone.pk),
+        edit_data(milestone, status=Status.AT_RISK, progress=45, fragment="row", next="/x"),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert text.strip().startswith(f'<tbody id="milestone-row-{milestone.pk}"')
+    assert '<option value="at_risk" selected>' in text
+    assert 'name="progress" form="row-form-1" value="45"' in text.replace(
+        f"row-form-{milestone.pk}", "row-form-1"
+    )
+    assert 'name="version" value="2"' in text
+    assert "Saved." in text
+    assert "<html" not in text
+    assert (fresh(milestone).status, fresh(milestone).progress) == (Status.AT_RISK, 45)
+    assert message_texts(response) == []
+
+
+def test_it_updates_a_row_without_javascript_and_goes_back_to_the_filtered_list(
+    as_user, milestone, member
+):
+    back = "/milestones/?group=energy&status=planned&page=1"
+    response = as_user(member).post(
+        url("update", milestone.pk), edit_data(milestone, progress=55, fragment="row", next=back)
+    )
+    assert response.status_code == 302
+    assert response["Location"] == back
+    assert message_texts(response) == ["Saved."]
+    assert fresh(milestone).progress == 55
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/steal",
+        "//evil.example/x",
+        "javascript:alert(1)",
+        "\\\\evil.example",
+        "",
+    ],
+)
+def test_it_refuses_a_next_address_off_this_site(as_user, milestone, member, next_url):
+    response = as_user(member).post(
+        url("update", milestone.pk), edit_data(milestone, progress=56, next=next_url)
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("detail", milestone.pk)
+
+
+def test_it_returns_the_row_with_errors_and_422(as_user, milestone, member):
+    response = as_user(member).post(
+        url("update", milestone.pk),
+        edit_data(milestone, progress=150, due_date="31/12/2026", fragment="row"),
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert "Progress must be between 0 and 100." in response.text
+    assert "Enter the date as YYYY-MM-DD" in response.text
+    assert 'value="150"' in response.text  # what the user typed stays
+    assert fresh(milestone).progress == 20
+
+
+def test_it_returns_the_row_with_the_conflict_and_409(as_user, milestone, member, cochair_az):
+    milestone_update(milestone_id=milestone.pk, user=cochair_az, version=1, progress=70)
+    response = as_user(member).post(
+        url("update", milestone.pk),
+        edit_data(milestone, version=1, progress=10, status=Status.BLOCKED, fragment="row"),
+        headers=HTMX,
+    )
+    assert response.status_code == 409
+    text = response.text
+    assert text.strip().startswith(f'<tbody id="milestone-row-{milestone.pk}"')
+    assert "Cochair Az saved a change" in text
+    assert "70 %" in text and "10 %" in text
+    assert '<option value="blocked" selected>' in text  # yours, still in the form
+    assert 'name="version" value="2"' in text  # saving again is a deliberate overwrite
+    assert fresh(milestone).progress == 70
+
+
+# --- update from the detail page ----------------------------------------------------------
+
+
+def test_it_updates_from_the_detail_page_with_htmx(as_user, milestone, member):
+    response = as_user(member).post(
+        url("update", milestone.pk),
+        edit_data(milestone, status=Status.DONE, note="All delivered"),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert text.strip().startswith('<div id="milestone"')
+    assert "Marked done: now awaiting sign-off by both co-chairs." in text
+    assert "All delivered" in text
+    assert "Status: Planned → Awaiting sign-off" in text
+    assert fresh(milestone).status == Status.AWAITING_SIGNOFF
+
+
+def test_it_updates_from_the_detail_page_without_javascript(as_user, milestone, member):
+    response = as_user(member).post(url("update", milestone.pk), edit_data(milestone, progress=80))
+    assert response.status_code == 302
+    assert response["Location"] == url("detail", milestone.pk)
+    page = as_user(member).get(response["Location"])
+    assert "80 %" in page.text
+
+
+def test_it_answers_invalid_input_with_the_form_and_422(as_user, milestone, member, other_member):
+    response = as_user(member).post(
+        url("update", milestone.pk),
+        edit_data(milestone, progress="lots", owner=other_member.email),
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == "#edit-panel"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert response.text.strip().startswith('<section id="edit-panel"')
+    assert "Progress must be a whole number between 0 and 100." in response.text
+    assert "other@example.test is not a member of this group" in response.text
+    assert fresh(milestone).version == 1
+
+
+def test_it_answers_invalid_input_without_javascript_with_the_page_and_422(
+    as_user, milestone, member
+):
+    response = as_user(member).post(url("update", milestone.pk), edit_data(milestone, progress=-3))
+    assert response.status_code == 422
+    assert "<html" in response.text
+    assert "Progress must be between 0 and 100." in response.text
+
+
+def test_it_says_nothing_changed_with_422(as_user, milestone, member):
+    response = as_user(member).post(url("update", milestone.pk), edit_data(milestone), headers=HTMX)
+    assert response.status_code == 422
+    assert "Nothing changed." in response.text
+
+
+def test_it_answers_a_stale_edit_with_the_conflict_and_409(as_user, milestone, member, cochair_us):
+    milestone_update(
+        milestone_id=milestone.pk, user=cochair_us, version=1, due_date=datetime.date(2026, 8, 1)
+    )
+    response = as_user(member).post(
+        url("update", milestone.pk),
+        edit_data(milestone, version=1, due_date="2026-09-15", note="Moved after the summit"),
+        headers=HTMX,
+    )
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#edit-panel"
+    text = response.text
+    assert "Cochair Us saved a change" in text
+    assert "Aug. 1, 2026" in text and "Sept. 15, 2026" in text
+    assert 'value="2026-09-15"' in text
+    assert "Moved after the summit" in text
+    assert 'name="version" value="2"' in text
+    assert f'href="{url("detail", milestone.pk)}"' in text  # reload link
+    assert fresh(milestone).due_date == datetime.date(2026, 8, 1)
+
+
+def test_it_answers_a_stale_edit_without_javascript_with_the_page_and_409(
+    as_user, milestone, member, cochair_us
+):
+    milestone_update(milestone_id=milestone.pk, user=cochair_us, version=1, progress=5)
+    response = as_user(member).post(
+        url("update", milestone.pk), edit_data(milestone, version=1, progress=60)
+    )
+    assert response.status_code == 409
+    assert "<html" in response.text
+    assert "Cochair Us saved a change" in response.text
+
+
+def test_it_treats_a_missing_version_as_an_out_of_date_form(as_user, milestone, member):
+    data = edit_data(milestone, progress=30)
+    del data["version"]
+    response = as_user(member).post(url("update", milestone.pk), data, headers=HTMX)
+    assert response.status_code == 422
+    assert "This form is out of date" in response.text
+
+
+def test_it_leaves_fields_missing_from_the_request_alone(as_user, milestone, member):
+    response = as_user(member).post(
+        url("update", milestone.pk), {"version": 1, "status": Status.IN_PROGRESS}, headers=HTMX
+    )
+    assert response.status_code == 200
+    milestone = fresh(milestone)
+    assert (milestone.status, milestone.progress, milestone.due_date) == (
+        Status.IN_PROGRESS,
+        20,
+        DUE,
+    )
+
+
+def test_it_hides_cancel_from_members_and_offers_it_to_cochairs(
+    as_user, milestone, member, cochair_az
+):
+    assert '<option value="cancelled"' not in as_user(member).get(url("detail", milestone.pk)).text
+    assert '<option value="cancelled"' in as_user(cochair_az).get(url("detail", milestone.pk)).text
+
+
+def test_it_shows_a_closed_milestone_read_only_to_members(as_user, milestone, member):
+    Milestone.objects.filter(pk=milestone.pk).update(status=Status.CANCELLED)
+    response = as_user(member).get(url("detail", milestone.pk))
+    assert "Only a co-chair or staff can reopen or change it." in response.text
+    assert f'action="{url("update", milestone.pk)}"' not in response.text
+    assert f'action="{url("log", milestone.pk)}"' in response.text  # notes still welcome
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=st.fixed_dictionaries(
+        {},
+        optional={
+            "version": st.one_of(st.text(max_size=12), st.integers().map(str)),
+            "status": st.one_of(st.sampled_from(Status.values), st.text(max_size=20)),
+            "progress": st.one_of(st.integers(-(10**12), 10**12).map(str), st.text(max_size=12)),
+            "due_date": st.one_of(st.dates().map(str), st.text(max_size=20)),
+            "owner": st.one_of(st.emails(), st.text(max_size=30)),
+            "note": st.text(max_size=200),
+            "fragment": st.sampled_from(["row", "detail", "", "zzz"]),
+            "next": st.text(max_size=40),
+        },
+    ),
+    htmx=st.booleans(),
+)
+def test_it_never_fails_on_any_input(as_user, milestone, member, data, htmx):
+    client = as_user(member)
+    before = fresh(milestone)
+    response = client.post(url("update", milestone.pk), data, headers=HTMX if htmx else {})
+    assert response.status_code in (200, 302, 409, 422)
+    after = fresh(milestone)
+    if response.status_code in (409, 422):
+        assert after.version == before.version
+        assert (after.status, after.progress, after.due_date) == (
+            before.status,
+            before.progress,
+            before.due_date,
+        )
+
+
+# --- log progress ---------------------------------------------------------------------------
+
+
+def test_it_logs_progress_with_htmx_and_shows_it_in_the_timeline(as_user, milestone, member):
+    response = as_user(member).post(
+        url("log", milestone.pk),
+        {"version": 1, "note": "Site survey finished", "progress": "40", "status": ""},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "Progress logged." in text
+    assert "Site survey finished" in text
+    assert "Progress: 20 % → 40 %" in text
+    entry = MilestoneUpdate.objects.get(milestone=milestone)
+    assert (entry.kind, entry.new_progress) == (UpdateKind.PROGRESS, 40)
+
+
+def test_it_logs_progress_without_javascript(as_user, milestone, member):
+    response = as_user(member).post(url("log", milestone.pk), {"version": 1, "note": "Met"})
+    assert response.status_code == 302
+    assert response["Location"] == url("detail", milestone.pk)
+    assert message_texts(response) == ["Progress logged."]
+
+
+def test_it_wants_a_note_to_log_progress(as_user, milestone, member):
+    response = as_user(member).post(
+        url("log", milestone.pk), {"version": 1, "note": "  ", "progress": "50"}, headers=HTMX
+    )
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == "#log-panel"
+    assert "Write a note describing the progress." in response.text
+    assert not MilestoneUpdate.objects.exists()
+
+
+def test_it_shows_a_conflict_for_a_stale_log_with_a_change(as_user, milestone, member, cochair_az):
+    milestone_update(milestone_id=milestone.pk, user=cochair_az, version=1, progress=33)
+    response = as_user(member).post(
+        url("log", milestone.pk),
+        {"version": 1, "note": "We are at half", "progress": "50"},
+        headers=HTMX,
+    )
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#log-panel"
+    assert "Cochair Az saved a change" in response.text
+    assert "We are at half" in response.text
+    assert fresh(milestone).progress == 33
+
+
+# --- sign-off and decline -------------------------------------------------------------------
+
+
+def test_it_shows_the_sign_button_to_the_cochair_whose_side_has_not_signed(
+    as_user, awaiting, cochair_az, cochair_us, member, staff
+):
+    milestone_sign_off(milestone_id=awaiting.pk, user=cochair_az)
+    sign_action = f'action="{url("sign", awaiting.pk)}"'
+    assert sign_action in as_user(cochair_us).get(url("detail", awaiting.pk)).text
+    for user in (cochair_az, member, staff):
+        assert sign_action not in as_user(user).get(url("detail", awaiting.pk)).text
+
+
+def test_it_signs_with_htmx_and_completes_on_the_second_side(
+    as_user, awaiting, cochair_az, cochair_us
+):
+    first = as_user(cochair_az).post(url("sign", awaiting.pk), headers=HTMX)
+    assert first.status_code == 200
+    assert "Signed off for Azerbaijan. Waiting for the other side." in first.text
+    assert fresh(awaiting).status == Status.AWAITING_SIGNOFF
+    second = as_user(cochair_us).post(url("sign", awaiting.pk), headers=HTMX)
+    assert "Both sides have signed off: the milestone is done." in second.text
+    assert fresh(awaiting).status == Status.DONE
+
+
+def test_it_signs_without_javascript(as_user, awaiting, cochair_us):
+    response = as_user(cochair_us).post(url("sign", awaiting.pk))
+    assert response.status_code == 302
+    assert response["Location"] == url("detail", awaiting.pk)
+    assert message_texts(response) == ["Signed off for United States. Waiting for the other side."]
+
+
+def test_it_refuses_a_repeated_signature_with_422(as_user, awaiting, cochair_az):
+    client = as_user(cochair_az)
+    client.post(url("sign", awaiting.pk), headers=HTMX)
+    response = client.post(url("sign", awaiting.pk), headers=HTMX)
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == "#signoff-panel"
+    assert "Your side has already signed off this milestone." in response.text
+    assert SignOff.objects.count() == 1
+
+
+def test_it_refuses_to_sign_a_milestone_not_awaiting_signoff(as_user, milestone, cochair_az):
+    response = as_user(cochair_az).post(url("sign", milestone.pk))
+    assert response.status_code == 422
+    assert "This milestone is not awaiting sign-off." in response.text
+
+
+def test_it_declines_with_a_reason(as_user, awaiting, cochair_us):
+    response = as_user(cochair_us).post(
+        url("decline", awaiting.pk), {"reason": "Annex missing"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "Sign-off declined" in response.text
+    assert "Annex missing" in response.text
+    assert fresh(awaiting).status == Status.IN_PROGRESS
+
+
+def test_it_wants_a_reason_to_decline(as_user, awaiting, cochair_us):
+    response = as_user(cochair_us).post(url("decline", awaiting.pk), {"reason": ""}, headers=HTMX)
+    assert response.status_code == 422
+    assert "Say why you decline" in response.text
+    assert fresh(awaiting).status == Status.AWAITING_SIGNOFF
+    response = as_user(cochair_us).post(url("decline", awaiting.pk), {"reason": ""})
+    assert response.status_code == 422
+    assert "<html" in response.text
+
+
+def test_it_declines_without_javascript(as_user, awaiting, cochair_us):
+    response = as_user(cochair_us).post(url("decline", awaiting.pk), {"reason": "Not yet"})
+    assert response.status_code == 302
+    assert message_texts(response) == ["Sign-off declined: the milestone is back in progress."]
+
+
+# --- create ---------------------------------------------------------------------------------
+
+
+def test_it_offers_the_groups_to_create_in(as_user, member, connectivity, staff):
+    response = as_user(member).get(url("create"))
+    assert response.status_code == 200
+    assert "?group=energy" in response.text
+    assert "?group=connectivity" not in response.text
+    assert "?group=connectivity" in as_user(staff).get(url("create")).text
+
+
+def test_it_creates_a_milestone(as_user, energy, member, cochair_us):
+    response = as_user(member).post(
+        url("create") + "?group=energy",
+        {
+            "title": "Offshore wind study",
+            "due_date": "2026-10-01",
+            "owner": cochair_us.email,
+            "description": "Scope and sites",
+            "section": "",
+            "external_ref": "EN-9",
+        },
+    )
+    milestone = Milestone.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("detail", milestone.pk)
+    assert (milestone.title, milestone.owner, milestone.section, milestone.external_ref) == (
+        "Offshore wind study",
+        cochair_us,
+        energy.section,
+        "EN-9",
+    )
+    assert message_texts(response) == ["Milestone created."]
+    assert MilestoneUpdate.objects.get().kind == UpdateKind.CREATED
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "", "due_date": "2026-10-01"}, "This field is required."),
+        ({"title": "x", "due_date": "tomorrow"}, "Enter the date as YYYY-MM-DD"),
+        ({"title": "x", "due_date": "1999-01-01"}, "between the years 2000 and 2100"),
+        ({"title": "x", "due_date": "2026-01-01", "owner": "nobody@x.org"}, "Choose the owner"),
+    ],
+)
+def test_it_answers_a_bad_create_with_422(as_user, energy, member, data, message):
+    response = as_user(member).post(url("create") + "?group=energy", data)
+    assert response.status_code == 422
+    assert message in response.text
+    assert not Milestone.objects.exists()
+
+
+def test_it_refuses_a_duplicate_external_ref_on_create(as_user, energy, member):
+    make_milestone(energy, external_ref="EN-1")
+    response = as_user(member).post(
+        url("create") + "?group=energy",
+        {"title": "x", "due_date": "2026-01-01", "external_ref": "EN-1"},
+    )
+    assert response.status_code == 422
+    assert "already has this external reference" in response.text
+
+
+def test_it_answers_404_for_an_unknown_group(as_user, member):
+    assert as_user(member).get(url("create") + "?group=nope").status_code == 404
+
+
+def test_it_returns_the_create_form_fragment_with_htmx(as_user, energy, member):
+    response = as_user(member).post(url("create") + "?group=energy", {"title": ""}, headers=HTMX)
+    assert response.status_code == 422
+    assert response.text.strip().startswith('<form id="create-form"')
+
+
+def test_it_redirects_an_htmx_create(as_user, energy, member):
+    response = as_user(member).post(
+        url("create") + "?group=energy", {"title": "x", "due_date": "2026-01-01"}, headers=HTMX
+    )
+    assert response["HX-Redirect"] == url("detail", Milestone.objects.get().pk)
+
+
+# --- detail ---------------------------------------------------------------------------------
+
+
+def test_it_shows_the_detail_page(as_user, awaiting, member, cochair_az):
+    milestone_sign_off(milestone_id=awaiting.pk, user=cochair_az)
+    response = as_user(member).get(url("detail", awaiting.pk))
+    text = response.text
+    assert response.status_code == 200
+    assert "Awaiting sign-off" in text  # status as text
+    assert '<progress max="100" value="90"' in text and "90 %" in text
+    assert "Cochair Az" in text and "Not signed" in text
+    assert "Signed off for Azerbaijan." in text  # in the timeline
+
+
+def test_it_shows_times_in_the_users_time_zone(as_user, awaiting, cochair_az, cochair_us):
+    milestone_sign_off(milestone_id=awaiting.pk, user=cochair_az)
+    logged_at = MilestoneUpdate.objects.get().created_at
+    baku = logged_at.astimezone(datetime.timezone(datetime.timedelta(hours=4)))
+    text = as_user(cochair_az).get(url("detail", awaiting.pk)).text
+    assert f'datetime="{baku.isoformat()}"' in text
+
+
+def test_it_refuses_get_on_post_endpoints(as_user, milestone, member):
+    for name in ("update", "log", "sign", "decline", "evidence_add"):
+        assert as_user(member).get(url(name, milestone.pk)).status_code == 405
+
+
+def test_it_tells_a_user_who_conflicts_with_themselves(as_user, milestone, member):
+    milestone_update(milestone_id=milestone.pk, user=member, version=1, progress=30)
+    response = as_user(member).post(
+        url("update", milestone.pk), edit_data(milestone, version=1, progress=40), headers=HTMX
+    )
+    assert response.status_code == 409
+    assert "You saved a change yourself" in response.text
+
+
+def test_it_points_new_milestone_at_the_filtered_group_only_if_allowed(
+    as_user, energy, connectivity, member
+):
+    client = as_user(member)
+    assert (
+        'href="/milestones/new/?group=energy"' in client.get(url("list"), {"group": "energy"}).text
+    )
+    text = client.get(url("list"), {"group": "connectivity"}).text
+    assert 'href="/milestones/new/"' in text
+    assert "?group=connectivity" not in text.split("ms-filters")[0]

@@ -1,0 +1,245 @@
+"""Every notifications URL × every role: GET and POST status codes; denied POSTs change nothing.
+
+`MATRIX` names the URL names covered here (tests/test_access_matrix.py collects it):
+url name → (path builder, {role: expected GET status}); "login" is a redirect to the login page.
+"""
+
+import pytest
+from django.test import Client
+
+from apps.accounts.models import DigestFrequency, User
+from apps.notifications.emails import unsubscribe_token
+from apps.notifications.models import EmailLog
+from apps.notifications.services import preferences_fingerprint, preferences_of
+from tests.notifications.factories import outbox_row
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "observer",
+    "member",
+    "other_member",
+    "cochair_az",
+    "cochair_us",
+    "staff",
+]
+SIGNED_IN = {role: 200 for role in ROLES if role != "anonymous"}
+EVERYONE = {role: 200 for role in ROLES}
+
+
+def preferences_path(world) -> str:
+    return "/notifications/preferences/"
+
+
+def emails_path(world) -> str:
+    return "/notifications/emails/"
+
+
+def email_detail_path(world) -> str:
+    return f"/notifications/emails/{world['email'].pk}/"
+
+
+def preview_path(world) -> str:
+    return f"/notifications/preview/{world['member'].pk}/"
+
+
+def unsubscribe_path(world) -> str:
+    return f"/unsubscribe/{unsubscribe_token(user_id=world['member'].pk, scope='digest')}/"
+
+
+MATRIX = {
+    "notifications:preferences": (preferences_path, {"anonymous": "login", **SIGNED_IN}),
+    "notifications:emails": (emails_path, {"anonymous": "login", **SIGNED_IN}),
+    # One of the member's emails: theirs, and staff see every email.
+    "notifications:email_detail": (
+        email_detail_path,
+        {
+            "anonymous": "login",
+            "outsider": 404,
+            "observer": 404,
+            "member": 200,
+            "other_member": 404,
+            "cochair_az": 404,
+            "cochair_us": 404,
+            "staff": 200,
+        },
+    ),
+    # The member's next digest: themselves, their group's co-chairs and staff. Someone who
+    # shares the group without co-chairing it is refused; others do not learn the user exists.
+    "notifications:digest_preview": (
+        preview_path,
+        {
+            "anonymous": "login",
+            "outsider": 404,
+            "observer": 403,
+            "member": 200,
+            "other_member": 404,
+            "cochair_az": 200,
+            "cochair_us": 200,
+            "staff": 200,
+        },
+    ),
+    # No login: the signed token is the authorisation; GET only shows a confirm button.
+    "notifications:unsubscribe": (unsubscribe_path, EVERYONE),
+}
+
+
+@pytest.fixture
+def world(member, observer, outsider, other_member, cochair_az, cochair_us, staff):
+    return {"member": member, "email": outbox_row(member)}
+
+
+@pytest.fixture
+def as_role(request):
+    def log_in(role: str, **client_options) -> Client:
+        client = Client(**client_options)
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        return client
+
+    return log_in
+
+
+def assert_status(response, expected) -> None:
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_it_answers_each_role(world, as_role, name, role):
+    path, expected = MATRIX[name]
+    response = as_role(role).get(path(world))
+    assert_status(response, expected[role])
+    assert response.status_code != 500
+
+
+def snapshot() -> list:
+    return [
+        list(
+            User.objects.order_by("pk").values_list(
+                "pk",
+                "digest_frequency",
+                "reminders_enabled",
+                "reminder_lead_days",
+                "language",
+                "time_zone",
+            )
+        ),
+        list(EmailLog.objects.order_by("pk").values()),
+    ]
+
+
+VALID_PREFERENCES = {
+    "digest_frequency": "daily",
+    "reminders_enabled": "on",
+    "reminder_lead_days": "10, 2",
+    "language": "ru",
+    "time_zone": "Europe/Paris",
+}
+
+
+def preferences_post(role: str, world) -> dict:
+    """What the role's own preferences form would post."""
+    if role == "anonymous":
+        return {**VALID_PREFERENCES, "fingerprint": "x"}
+    user = User.objects.get(email=EMAILS[role])
+    return {**VALID_PREFERENCES, "fingerprint": preferences_fingerprint(preferences_of(user))}
+
+
+EMAILS = {
+    "outsider": "outsider@example.test",
+    "observer": "observer@example.test",
+    "member": "member@example.test",
+    "other_member": "other@example.test",
+    "cochair_az": "cochair.az@example.test",
+    "cochair_us": "cochair.us@example.test",
+    "staff": "staff@example.test",
+}
+
+# url name → {role: expected POST status}; "login" redirects to login and changes nothing.
+POSTS = {
+    "notifications:preferences": {"anonymous": "login", **{role: 302 for role in SIGNED_IN}},
+    "notifications:emails": {"anonymous": "login", **{role: 405 for role in SIGNED_IN}},
+    "notifications:email_detail": {"anonymous": "login", **{role: 405 for role in SIGNED_IN}},
+    "notifications:digest_preview": {"anonymous": "login", **{role: 405 for role in SIGNED_IN}},
+    "notifications:unsubscribe": {role: 302 for role in ROLES},
+}
+
+
+def test_it_has_a_post_row_for_every_url():
+    assert set(POSTS) == set(MATRIX)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_it_answers_each_role_posting(world, as_role, name, role):
+    path, _ = MATRIX[name]
+    before = snapshot()
+    data = preferences_post(role, world) if name == "notifications:preferences" else {}
+    response = as_role(role).post(path(world), data)
+    expected = POSTS[name][role]
+    assert_status(response, expected)
+    after = snapshot()
+    if name == "notifications:preferences" and expected == 302:
+        user = User.objects.get(email=EMAILS[role])
+        assert (user.digest_frequency, user.reminder_lead_days, user.time_zone) == (
+            "daily",
+            [10, 2],
+            "Europe/Paris",
+        )
+        others = [row for row in after[0] if row[0] != user.pk]
+        assert others == [row for row in before[0] if row[0] != user.pk]
+    elif name == "notifications:unsubscribe":
+        # Whoever holds the link stops the member's digests, and nothing else.
+        assert User.objects.get(pk=world["member"].pk).digest_frequency == DigestFrequency.OFF
+        changed = [row for row in after[0] if row not in before[0]]
+        assert [row[0] for row in changed] == [world["member"].pk]
+    else:
+        assert after == before
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_it_refuses_a_preferences_post_without_csrf_token(world, member, htmx):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    before = snapshot()
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(
+        "/notifications/preferences/", preferences_post("member", world), headers=headers
+    )
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_it_accepts_the_preferences_post_with_the_pages_csrf_token(world, member, settings):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    client.get("/notifications/preferences/")
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(
+        "/notifications/preferences/",
+        preferences_post("member", world),
+        headers={"X-CSRFToken": token, "HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    member.refresh_from_db()
+    assert member.digest_frequency == "daily"
+
+
+def test_it_lets_mail_clients_unsubscribe_in_one_click_without_csrf_token(world, member):
+    """RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click", with no cookie or token."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        unsubscribe_path(world),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.digest_frequency == DigestFrequency.OFF

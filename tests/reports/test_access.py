@@ -1,0 +1,73 @@
+"""Access matrix for the reports URLs: every URL name × role × method.
+
+`MATRIX` maps each URL name to its cases: (method, path, {role: expected status}), where
+"login" means a redirect to the login page. `tests/test_access_matrix.py` reads the keys.
+The dashboard (`/`, URL name "dashboard") is a project-level URL with its rows there.
+"""
+
+import pytest
+
+from apps.charter.models import Membership
+from apps.milestones.models import Milestone
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "observer",
+    "member",
+    "other_member",
+    "cochair_az",
+    "cochair_us",
+    "staff",
+]
+SIGNED_IN = [role for role in ROLES if role != "anonymous"]
+
+
+def expect(default, **overrides) -> dict:
+    return {"anonymous": "login", **dict.fromkeys(SIGNED_IN, default), **overrides}
+
+
+MATRIX = {
+    "reports:group": [
+        ("GET", "/groups/energy/", expect(200)),
+        # Security is restricted: only its members (none of the cast) and staff see it.
+        ("GET", "/groups/security/", expect(404, staff=200)),
+        ("GET", "/groups/no-such-group/", expect(404)),
+        ("POST", "/groups/energy/", expect(405)),
+        ("POST", "/groups/security/", expect(405)),
+    ],
+}
+
+CASES = [
+    pytest.param(name, method, path, role, expected, id=f"{name}-{method}-{path}-{role}")
+    for name, cases in MATRIX.items()
+    for method, path, expected_by_role in cases
+    for role, expected in expected_by_role.items()
+]
+
+
+def state() -> tuple:
+    return (
+        sorted(Membership.objects.values_list("user_id", "group_id", "role", "side")),
+        sorted(Milestone.objects.values_list("pk", "status", "progress", "version")),
+    )
+
+
+@pytest.mark.parametrize("name, method, path, role, expected", CASES)
+def test_it_answers_each_role(
+    request, client, energy, security, name, method, path, role, expected
+):
+    # The whole cast exists, so every membership is in place whoever asks.
+    for fixture in SIGNED_IN:
+        request.getfixturevalue(fixture)
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    before = state()
+    response = client.get(path) if method == "GET" else client.post(path, {"x": "1"})
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    else:
+        assert response.status_code == expected
+    if method == "POST":
+        assert state() == before
