@@ -69,6 +69,17 @@ def charter_data(db) -> None:
         migration.upsert_charter(django_apps)
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _charter_data_present(request) -> None:
+    """Every test with database access starts with the charter, even right after a
+    transactional test (live_server, thread races) has flushed it away."""
+    if DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("charter_data")
+
+
 @pytest.fixture
 def energy(charter_data) -> WorkingGroup:
     return WorkingGroup.objects.get(slug="energy")

@@ -26,14 +26,18 @@ PAGE_SIZE = 50
 WINDOW_DAYS = {"7": 7, "14": 14, "30": 30}
 
 
+def user_zone(user) -> datetime.tzinfo:
+    """The user's own time zone (UTC when unknown)."""
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
 def today_for(user) -> datetime.date:
     """Today in the user's own time zone (a Baku official's day starts 9 hours before
     a Washington one's)."""
-    try:
-        zone = zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = datetime.UTC
-    return timezone.localdate(timezone=zone)
+    return timezone.localdate(timezone=user_zone(user))
 
 
 def milestone_list(

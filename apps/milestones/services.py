@@ -290,6 +290,19 @@ def _resolve_status(milestone: Milestone, access: GroupAccess, requested: Any) -
     return requested
 
 
+def _gather(errors: dict[str, list], check, value: Any) -> Any:
+    """``check(value)``; UNSET for UNSET, and when the check fails (its messages go into
+    ``errors``, so every bad field is reported at once)."""
+    if value is UNSET:
+        return UNSET
+    try:
+        return check(value)
+    except ValidationError as error:
+        for field, messages in error.error_dict.items():
+            errors.setdefault(field, []).extend(messages)
+        return UNSET
+
+
 def _apply(
     *,
     milestone: Milestone,
@@ -305,38 +318,21 @@ def _apply(
 ) -> Milestone:
     """Validate and apply a change to a locked milestone, then log it."""
     old_status, old_progress = milestone.status, milestone.progress
+    group = milestone.group
     changes: dict[str, list] = {}
     errors: dict[str, list] = {}
 
-    def collect(check, value):
-        try:
-            return check(value)
-        except ValidationError as error:
-            for field, messages in error.error_dict.items():
-                errors.setdefault(field, []).extend(messages)
-            return UNSET
-
-    new_status = (
-        UNSET
-        if status is UNSET
-        else collect(lambda v: _resolve_status(milestone, access, v), status)
-    )
-    new_progress = UNSET if progress is UNSET else collect(_clean_progress, progress)
+    new_status = _gather(errors, lambda v: _resolve_status(milestone, access, v), status)
+    new_progress = _gather(errors, _clean_progress, progress)
     # An unchanged due date or owner is not re-checked: a milestone imported with an odd
     # date, or whose owner has since left the group, can still have its status changed.
-    new_due = (
-        UNSET
-        if due_date is UNSET
-        else due_date
-        if due_date == milestone.due_date
-        else collect(_clean_due_date, due_date)
+    new_due = _gather(
+        errors, lambda v: v if v == milestone.due_date else _clean_due_date(v), due_date
     )
-    new_owner = (
-        UNSET
-        if owner is UNSET
-        else owner
-        if _comparable(owner) == milestone.owner_id
-        else collect(lambda v: _clean_owner(v, group=milestone.group), owner)
+    new_owner = _gather(
+        errors,
+        lambda v: v if _comparable(v) == milestone.owner_id else _clean_owner(v, group=group),
+        owner,
     )
     if errors:
         raise ValidationError(errors)
@@ -472,15 +468,8 @@ def milestone_create(
                 _("Another milestone already has this external reference."), code="unique"
             )
         ]
-    for check, value in (
-        (_clean_due_date, due_date),
-        (lambda v: _clean_owner(v, group=group), owner),
-    ):
-        try:
-            check(value)
-        except ValidationError as error:
-            for field, messages in error.error_dict.items():
-                errors.setdefault(field, []).extend(messages)
+    _gather(errors, _clean_due_date, due_date)
+    _gather(errors, lambda v: _clean_owner(v, group=group), owner)
     if errors:
         raise ValidationError(errors)
 

@@ -9,7 +9,6 @@ the full detail page with the same panel, at 422 or 409.
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,13 +65,6 @@ PANELS = {
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _zone(user) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
-
-
 def _render(
     request: HttpRequest,
     template: str,
@@ -83,7 +75,7 @@ def _render(
 ) -> HttpResponse:
     """Render in the user's own time zone (fragments too, which sit outside any
     {% timezone %} block of the page)."""
-    with timezone.override(_zone(request.user)):
+    with timezone.override(selectors.user_zone(request.user)):
         response = render(request, template, context, status=status)
     for name, value in (headers or {}).items():
         response[name] = value

@@ -17,6 +17,12 @@ from tests.milestones.conftest import PDF, make_milestone, upload
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads land in a temporary folder, not the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def sign_in(page: Page, base_url: str, user) -> Page:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email address").fill(user.email)
@@ -117,7 +123,7 @@ def test_it_logs_progress_and_shows_it_in_the_timeline(
     assert csp_errors == []
 
 
-def test_two_cochairs_sign_off_in_their_own_browsers(
+def test_it_completes_when_two_cochairs_sign_in_their_own_browsers(
     live_server, browser, energy, member, cochair_az, cochair_us
 ):
     milestone = make_milestone(
@@ -155,7 +161,7 @@ def test_two_cochairs_sign_off_in_their_own_browsers(
     assert milestone.completed_at is not None
 
 
-def test_a_stale_edit_shows_the_conflict_naming_the_first_editor(
+def test_it_shows_a_stale_edit_the_conflict_naming_the_first_editor(
     live_server, browser, member, cochair_az, milestone
 ):
     url = f"{live_server.url}/milestones/{milestone.pk}/"

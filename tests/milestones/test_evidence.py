@@ -383,3 +383,13 @@ def test_it_never_serves_evidence_from_media_url(as_user, milestone, member, set
     evidence = add_file(milestone, member, "a.pdf", PDF)
     response = as_user(member).get("/" + settings.MEDIA_URL + evidence.file.name)
     assert response.status_code == 404
+
+
+def test_it_removes_without_javascript(as_user, milestone, member):
+    evidence = add_url(milestone, member, "https://x.org", title="Old link")
+    response = as_user(member).post(
+        reverse("milestones:evidence_remove", args=[evidence.pk]), follow=True
+    )
+    assert response.redirect_chain == [(reverse("milestones:detail", args=[milestone.pk]), 302)]
+    assert "Evidence removed." in response.text
+    assert "Removed evidence: Old link" in response.text

@@ -20,7 +20,7 @@ from apps.milestones.services import (
     milestone_sign_off,
     milestone_update,
 )
-from tests.conftest import make_user
+from tests.conftest import make_user, require
 from tests.milestones.conftest import DUE
 
 pytestmark = pytest.mark.django_db
@@ -488,8 +488,7 @@ def test_it_completes_exactly_once_when_both_sign_in_turn_from_the_same_state(
 def test_it_completes_exactly_once_when_both_sign_at_the_same_moment(
     awaiting, cochair_az, cochair_us
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs row locks across connections (PostgreSQL)")
+    require(connection.vendor == "postgresql", "row locks need PostgreSQL (DATABASE_URL)")
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -516,8 +515,7 @@ def test_it_completes_exactly_once_when_both_sign_at_the_same_moment(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_refuses_the_same_side_signing_twice_at_the_same_moment(awaiting, cochair_az):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs row locks across connections (PostgreSQL)")
+    require(connection.vendor == "postgresql", "row locks need PostgreSQL (DATABASE_URL)")
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -614,7 +612,7 @@ def test_it_writes_nothing_for_an_unchanged_admin_save(milestone, staff):
     assert snapshot(milestone)[4:7] == (1, None, 0)
 
 
-def test_unset_is_falsy_and_named():
+def test_it_names_unset_and_treats_it_as_false():
     assert not UNSET
     assert repr(UNSET) == "UNSET"
 
