@@ -65,7 +65,7 @@ clean:
 # BENCH_DATABASE_URL to change). Figures and how to read them: docs/performance.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/charterhub_bench
 bench: install
-	@DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) manage.py migrate --noinput -v0 || \
-	  { echo "make bench needs PostgreSQL at $(BENCH_DATABASE_URL) (createdb -h 127.0.0.1 -U postgres charterhub_bench)" >&2; exit 1; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) tests/perf/ensure_database.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) manage.py seed_demo --scale 100 -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) tests/perf/bench_pages.py
