@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_check(**overrides: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "EMAIL_URL"}}
+    skip = {"DEBUG", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT"}
+    env = {key: value for key, value in os.environ.items() if key not in skip}
     env.update(SECRET_KEY=secrets.token_urlsafe(50), DEBUG="false", **overrides)
-    env.pop("SECURE_SSL_REDIRECT", None)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
