@@ -69,3 +69,4 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) manage.py seed_demo --scale 100 -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) tests/perf/bench_pages.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) tests/perf/bench_notifications.py

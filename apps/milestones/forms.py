@@ -261,7 +261,9 @@ class MilestoneCreateForm(forms.Form):
         help_text=_("Optional: the identifier this milestone has in your roadmap."),
     )
 
-    def __init__(self, data=None, *, group: WorkingGroup, owners: list[User], **kwargs):
+    def __init__(self, data=None, *, group: WorkingGroup, owners: list, **kwargs):
+        """``owners``: the group's possible owners, each with ``email`` and ``get_full_name()``
+        (users, or the lighter ``selectors.OwnerChoice``)."""
         self.group = group
         super().__init__(data, **kwargs)
         self.fields["owner"].choices = [("", _("Unassigned"))] + [

@@ -4,6 +4,7 @@ paginated and every related row a page shows is fetched with select/prefetch_rel
 import datetime
 import zoneinfo
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -21,6 +22,7 @@ from apps.milestones.models import (
     MilestoneUpdate,
     SignOff,
 )
+from apps.milestones.services import eligible_owners
 
 PAGE_SIZE = 50
 WINDOW_DAYS = {"7": 7, "14": 14, "30": 30}
@@ -174,6 +176,26 @@ def owners_by_group(*, group_ids: Iterable[int]) -> dict[int, list[tuple[str, st
     for group_id, email, name in rows:
         owners[group_id].append((email, name or email))
     return owners
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerChoice:
+    """Someone who may own a milestone, as an owner <select> shows them: only the two
+    columns it needs, not a whole User (a group can have hundreds of possible owners)."""
+
+    email: str
+    display_name: str
+
+    def get_full_name(self) -> str:
+        return self.display_name or self.email
+
+
+def owner_choices(*, group: WorkingGroup) -> list[OwnerChoice]:
+    """The group's possible owners (``services.eligible_owners``), by name then address."""
+    return [
+        OwnerChoice(email, display_name)
+        for email, display_name in eligible_owners(group=group).values_list("email", "display_name")
+    ]
 
 
 def filter_groups(*, user) -> QuerySet[WorkingGroup]:

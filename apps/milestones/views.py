@@ -249,7 +249,7 @@ def _detail_context(
     signed = {signoff.side: signoff for signoff in milestone.signoff_list}
     my_side = access.signing_side
     awaiting = milestone.status == Status.AWAITING_SIGNOFF
-    owners = list(services.eligible_owners(group=milestone.group)) if changeable else []
+    owners = selectors.owner_choices(group=milestone.group) if changeable else []
     edit = states.get("edit") or _edit_values(milestone)
     return {
         "m": milestone,
@@ -395,7 +395,7 @@ def milestone_create(request: HttpRequest) -> HttpResponse:
         groups = selectors.editable_groups(user=request.user)
         return _render(request, CREATE, {"groups": groups, "form": None})
     group, _access = get_group_for_user(user=request.user, slug=slug, edit=True)
-    owners = list(services.eligible_owners(group=group))
+    owners = selectors.owner_choices(group=group)
     form = MilestoneCreateForm(
         request.POST if request.method == "POST" else None, group=group, owners=owners
     )

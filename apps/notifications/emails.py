@@ -105,7 +105,8 @@ def _tidy_text(text: str) -> str:
 class _UnfoldedHeader(UnstructuredHeader):
     """A header written on one line, as is. Python folds an unstructured header longer than
     78 characters by turning it into RFC 2047 encoded words, which mail clients do not read
-    as a List-Unsubscribe URL; RFC 5322 allows lines up to 998 characters."""
+    as a List-Unsubscribe URL, and folds a long Message-ID onto a continuation line, which
+    some parsers read back with a leading space. RFC 5322 allows lines up to 998 characters."""
 
     def fold(self, *, policy):
         text = str(self)
@@ -116,10 +117,11 @@ class _UnfoldedHeader(UnstructuredHeader):
 
 _HEADERS = HeaderRegistry()
 _HEADERS.map_to_type("list-unsubscribe", _UnfoldedHeader)
+_HEADERS.map_to_type("message-id", _UnfoldedHeader)
 
 
 class Message(EmailMultiAlternatives):
-    """EmailMultiAlternatives that keeps List-Unsubscribe on one line."""
+    """EmailMultiAlternatives that keeps List-Unsubscribe and Message-ID on one line."""
 
     def message(self, *, policy=email.policy.default):
         return super().message(policy=policy.clone(header_factory=_HEADERS))

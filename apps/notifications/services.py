@@ -23,12 +23,14 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import F
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import (
     DigestFrequency,
@@ -67,7 +69,9 @@ TURNED_OFF = "Not sent: the recipient turned these emails off (or was deactivate
 
 @dataclass(frozen=True)
 class ClaimRun:
-    """What one reminder or digest run decided."""
+    """What one reminder or digest run decided: the emails it found unclaimed and inserted
+    (a run racing it may have inserted some of the same rows first; those count here too,
+    but exist once)."""
 
     claimed: int
     by_kind: dict[str, int]
@@ -115,7 +119,7 @@ def _claim(planned: list[selectors.Planned], *, now: datetime) -> ClaimRun:
                 **emails.row_fields(message),
             )
         )
-        by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
+        by_kind[str(item.kind)] = by_kind.get(str(item.kind), 0) + 1
     # A concurrent run may have claimed some of these since we looked: the unique key
     # settles it, and its rows are skipped here. Inserting in key order means two runs
     # inserting the same rows wait for each other instead of deadlocking.
@@ -182,6 +186,9 @@ class _Outbox:
 
     def __init__(self) -> None:
         self.smtp: SMTPBackend | None = None
+        # Kept until the pass ends: the file mailer names its file after id(mailer), and a
+        # mailer freed too early would let the next one reuse its id (and its file).
+        self.used: list = []
 
     def open(self) -> None:
         mailer = mailers.default
@@ -190,7 +197,11 @@ class _Outbox:
             self.smtp = mailer
 
     def send(self, message) -> None:
-        count = (self.smtp or mailers.default).send_messages([message])
+        mailer = self.smtp
+        if mailer is None:
+            mailer = mailers.default
+            self.used.append(mailer)
+        count = mailer.send_messages([message])
         if count != 1:
             raise RuntimeError("the mailer did not accept the message")
 
@@ -245,7 +256,7 @@ def emails_deliver(*, now: datetime, limit: int = DELIVERY_BATCH) -> DeliveryPas
         try:
             outbox.open()
         except Exception as error:
-            kind, text = _classify(error)
+            _, text = _classify(error)
             _defer(due, text, now=now, counts=counts)
             logger.warning("mail server unreachable (%s): %d emails wait", text, len(due))
             return DeliveryPass(due=len(due), checked=checked, **counts)
@@ -264,6 +275,10 @@ def emails_deliver(*, now: datetime, limit: int = DELIVERY_BATCH) -> DeliveryPas
                 continue  # another deliverer has it (or staff changed it)
             try:
                 outbox.send(emails.message_from_row(row))
+            except SoftTimeLimitExceeded:
+                # Stopped mid-send: whether it went out is unknown. The row stays "sending"
+                # and becomes "check" after the lease, like one whose worker was killed.
+                raise
             except Exception as error:
                 kind, text = _classify(error)
                 if kind == "permanent":
@@ -393,9 +408,9 @@ def preferences_update(
     validate_lead_days(reminder_lead_days)
     validate_time_zone(time_zone)
     if digest_frequency not in DigestFrequency.values:
-        raise ValidationError("Unknown digest frequency.")
+        raise ValidationError(_("Choose how often you want the digest."))
     if language not in Language.values:
-        raise ValidationError("Unknown language.")
+        raise ValidationError(_("Choose one of the languages offered."))
     submitted = {
         "digest_frequency": digest_frequency,
         "reminders_enabled": reminders_enabled,

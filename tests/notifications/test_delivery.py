@@ -8,6 +8,7 @@ import datetime as dt
 import smtplib
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
@@ -283,3 +284,13 @@ def test_the_commands_refuse_a_bad_now(value, db):
                 call_command(command, "--now", value)
         else:
             call_command(command, "--now", value)  # empty: the current time
+
+
+def test_it_leaves_a_row_stopped_mid_send_for_checking(member, scripted):
+    row = outbox_row(member)
+    scripted.script = [SoftTimeLimitExceeded()]
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.emails_deliver(now=NOW)
+    assert state_of(row) == (EmailState.SENDING, 0)
+    services.emails_deliver(now=NOW + services.SENDING_LEASE + dt.timedelta(seconds=1))
+    assert state_of(row) == (EmailState.CHECK, 0)

@@ -165,3 +165,19 @@ def test_it_signs_unsubscribe_tokens_for_a_user_and_a_scope(scope):
 def test_it_falls_back_to_utc_for_an_unknown_zone():
     assert emails.zone("Not/A_Zone").key == "UTC"
     assert emails.zone("Asia/Baku").key == "Asia/Baku"
+
+
+def test_it_keeps_a_long_message_id_on_one_line(member, ref, settings):
+    settings.SITE_URL = "https://charterhub.strategic-partnership.example.gov"
+    message = reminder(member, ref)
+    message_id = emails.message_id_for(
+        kind="milestone_escalation",
+        recipient_id=123456,
+        subject_key="milestone:9876543",
+        period="overdue-w12:2026-05-04",
+    )
+    message.extra_headers["Message-ID"] = message_id
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+    assert f"Message-ID: {message_id}".encode() in raw.split(b"\r\n")
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Message-ID"] == message_id

@@ -119,7 +119,18 @@ def test_it_works_from_the_header_of_a_real_email_and_cancels_what_is_queued(
     assert second.state == EmailState.CANCELLED
 
 
-def test_it_pins_the_query_counts(client, member, django_assert_num_queries):
+@pytest.mark.parametrize("rows", [10, 1000])
+def test_it_pins_the_query_counts(client, member, rows, django_assert_num_queries):
+    EmailLog.objects.bulk_create(
+        EmailLog(
+            kind="digest",
+            recipient=member,
+            to_email=member.email,
+            subject_key="digest",
+            period=f"p{n}",
+        )
+        for n in range(rows)
+    )
     token = unsubscribe_token(user_id=member.pk, scope="digest")
     with django_assert_num_queries(1):  # the user
         assert client.get(url(token)).status_code == 200

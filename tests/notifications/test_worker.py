@@ -43,8 +43,10 @@ def worker_database(tmp_path_factory) -> str:
     return f"sqlite:///{path}"
 
 
-def run_task_on_worker(*, broker_env: dict, database_url: str, log_path: Path) -> str:
-    """Start a worker on a fresh queue, send deliver_emails there, return the worker's log."""
+def run_task_on_worker(
+    *, broker_env: dict, database_url: str, log_path: Path, task: str = "deliver_emails"
+) -> str:
+    """Start a worker on a fresh queue, send `task` there, return the worker's log."""
     queue = f"test-{uuid.uuid4().hex}"
     env = {**os.environ, **broker_env, "DATABASE_URL": database_url}
     log_file = log_path.open("w")
@@ -79,8 +81,8 @@ def run_task_on_worker(*, broker_env: dict, database_url: str, log_path: Path) -
                 sys.executable,
                 "-c",
                 "import django; django.setup();"
-                "from apps.notifications.tasks import deliver_emails;"
-                f"deliver_emails.apply_async(queue={queue!r})",
+                f"from apps.notifications.tasks import {task};"
+                f"{task}.apply_async(queue={queue!r})",
             ],
             cwd=ROOT,
             env={**env, "DJANGO_SETTINGS_MODULE": "charterhub.settings"},
@@ -126,4 +128,16 @@ def test_it_runs_the_outbox_task_on_redis(worker_database, tmp_path):
     log = run_task_on_worker(
         broker_env={"REDIS_URL": url}, database_url=worker_database, log_path=tmp_path / "log"
     )
+    assert "succeeded" in log, log
+
+
+@pytest.mark.parametrize("task", ["send_deadline_reminders", "send_digests", "cleanup_email_log"])
+def test_it_runs_the_scheduled_jobs_on_the_embedded_broker(worker_database, tmp_path, task):
+    log = run_task_on_worker(
+        broker_env={"REDIS_URL": ""},
+        database_url=worker_database,
+        log_path=tmp_path / "log",
+        task=task,
+    )
+    assert f"apps.notifications.tasks.{task}" in log
     assert "succeeded" in log, log

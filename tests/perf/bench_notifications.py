@@ -105,7 +105,7 @@ def only_some(*, field: str, on, off, keep: int) -> int:
 
 def report(label: str, recipients: int, claimed: int, elapsed: float, kinds: Counter) -> None:
     print(
-        f"  {label:<34} {recipients:>6} recipients  {claimed:>6} claimed  "
+        f"  {label:<44} {recipients:>6} recipients  {claimed:>6} claimed  "
         f"{kinds['SELECT']:>3} SELECT  {kinds['INSERT']:>2} INSERT  "
         f"{sum(kinds.values()):>3} queries  {elapsed:7.2f} s"
     )
@@ -129,7 +129,7 @@ def reminder_runs(now, target: int, few: int) -> None:
         total, recipients, due, scan_time, scan_kinds, result, elapsed, kinds = rolled_back(
             lambda keep=keep: run(keep)
         )
-        report(f"scan only ({total:,} milestones)", recipients, due, scan_time, scan_kinds)
+        report(f"scan of {total:,} milestones ({label})", recipients, due, scan_time, scan_kinds)
         report(f"scan + compose + claim ({label})", recipients, result.claimed, elapsed, kinds)
 
 
@@ -146,7 +146,13 @@ def digest_runs(monday, few: int) -> None:
 
     for keep in (few, 10**9):
         recipients, result, elapsed, kinds = rolled_back(lambda keep=keep: run(keep))
-        report("digests: build + compose + claim", recipients, result.claimed, elapsed, kinds)
+        report(
+            f"build + compose + claim ({recipients:,} users)",
+            recipients,
+            result.claimed,
+            elapsed,
+            kinds,
+        )
 
 
 def compose_ratio(now, count: int) -> None:
