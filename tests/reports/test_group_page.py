@@ -149,6 +149,7 @@ def test_it_shows_member_management_to_cochairs_and_staff_only(
     assert ('action="/groups/energy/members/add/"' in body) is manages
     assert ('class="member-change"' in body) is manages
     assert ('formaction="/groups/energy/members/' in body) is manages
+    assert (f'href="/notifications/preview/{member.pk}/"' in body) is manages
 
 
 def test_it_renders_the_members_section_as_a_partial(client, member, energy):
