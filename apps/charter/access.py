@@ -7,6 +7,7 @@ they exist); one who may see it but not change it gets PermissionDenied (403).
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.http import Http404
 
 from apps.charter.models import Membership, Role, WorkingGroup
@@ -64,6 +65,9 @@ def check_access(access: GroupAccess, *, edit: bool = False, manage: bool = Fals
 def get_group_for_user(
     *, user, slug: str, edit: bool = False, manage: bool = False
 ) -> tuple[WorkingGroup, GroupAccess]:
+    # A slug from a query string can hold anything (a NUL byte makes PostgreSQL raise).
+    if not isinstance(slug, str) or len(slug) > 50 or not slug_re.fullmatch(slug):
+        raise Http404("No such working group")
     group = WorkingGroup.objects.select_related("section").filter(slug=slug).first()
     if group is None:
         raise Http404("No such working group")
