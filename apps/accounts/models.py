@@ -100,6 +100,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The secret in the user's calendar feed URLs (secrets.token_urlsafe); none → feeds off.
+    calendar_token = models.CharField(
+        _("calendar feed token"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        default=None,
+        editable=False,
+    )
 
     objects = UserManager()
 

@@ -22,7 +22,7 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 
 from apps.charter.models import Membership, Role, WorkingGroup
 from apps.charter.selectors import groups_visible_to
@@ -34,6 +34,7 @@ from apps.meetings.models import (
     MinutesState,
 )
 from apps.milestones.models import OPEN_STATUSES, Milestone, SignOff, Status
+from apps.reports.charts import TIMELINE_LIMIT, TimelineMark
 from apps.reports.rag import annotate_rag, rag_expression
 
 #: How many entries each "My work" list shows before "more".
@@ -296,3 +297,38 @@ def group_meetings(
     upcoming = list(meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")[:limit])
     past = list(meetings.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:limit])
     return upcoming, past
+
+
+def timeline_marks(*, group: WorkingGroup, limit: int = TIMELINE_LIMIT) -> list[TimelineMark]:
+    """The group's milestones that are not cancelled, by due date, for the timeline: the
+    first ``limit`` of them, in one query (the index on group and due date gives them in
+    order). How many were left out follows from the group's figures (``live``)."""
+    rows = (
+        Milestone.objects.filter(group=group)
+        .exclude(status=Status.CANCELLED)
+        .order_by("due_date", "pk")
+        .values_list("pk", "title", "due_date", "status")[:limit]
+    )
+    return [
+        TimelineMark(pk=pk, title=title, due_date=due, status=status)
+        for pk, title, due, status in rows
+    ]
+
+
+def completed_per_week(*, group_ids) -> dict[dt.date, int]:
+    """How many milestones of the groups ``group_ids`` were completed each week (weeks start
+    on Monday, in UTC): one aggregate query, a row per week whatever the number of milestones."""
+    rows = (
+        Milestone.objects.filter(group_id__in=list(group_ids), status=Status.DONE)
+        .order_by()
+        .annotate(week=TruncWeek("completed_at", tzinfo=dt.UTC))
+        .values_list("week")
+        .annotate(n=Count("*"))
+    )
+    per_week: dict[dt.date, int] = {}
+    for week, n in rows:
+        if week is None:
+            continue
+        day = week.date() if isinstance(week, dt.datetime) else week
+        per_week[day] = per_week.get(day, 0) + n
+    return per_week

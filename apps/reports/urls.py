@@ -1,8 +1,19 @@
 from django.urls import path
 
-from apps.reports import views
+from apps.reports import csv_views, feed_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("groups/<slug:slug>/", views.group, name="group"),
+    path("calendar/", feed_views.calendar_page, name="calendar"),
+    path("calendar/regenerate/", feed_views.calendar_regenerate, name="calendar_regenerate"),
+    path("calendar/revoke/", feed_views.calendar_revoke, name="calendar_revoke"),
+    path("calendar/<str:token>.ics", feed_views.user_feed, name="calendar_user"),
+    path(
+        "calendar/<str:token>/groups/<slug:slug>.ics",
+        feed_views.group_feed,
+        name="calendar_group",
+    ),
+    path("milestones/export.csv", csv_views.milestones_export, name="milestones_export"),
+    path("milestones/import/", csv_views.milestones_import, name="milestones_import"),
 ]

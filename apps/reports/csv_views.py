@@ -1,0 +1,194 @@
+"""Milestone CSV export (any filtered list) and the roadmap import page.
+
+The import page works in two steps: upload → preview (every error with line and column,
+or what would be created / changed / left alone), then Confirm → import. The uploaded file
+is kept in the session between the steps, named by its SHA-256; the confirmation carries
+that hash and the plan's fingerprint, and the file is validated again before anything is
+written. If the milestones changed since the preview, the confirmation answers 409 with the
+new preview.
+"""
+
+import base64
+import hashlib
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from apps.milestones import selectors
+from apps.milestones.forms import MilestoneFilterForm
+from apps.reports.roadmap_csv import COLUMNS, MAX_BYTES, MAX_ROWS, write_roadmap
+from apps.reports.roadmap_import import (
+    ImportPlan,
+    RoadmapInvalid,
+    can_import,
+    roadmap_import,
+    roadmap_plan,
+)
+
+IMPORT = "reports/import.html"
+SESSION_KEY = "roadmap_import"
+
+
+@login_required
+@require_safe
+def milestones_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Exactly the milestones the list shows for the same query string (every page)."""
+    user = request.user
+    groups = list(selectors.filter_groups(user=user))
+    owner = None
+    owner_param = request.GET.get("owner", "")
+    if owner_param.isdigit():
+        owner = selectors.filter_owner(user_id=int(owner_param), groups=groups)
+    form = MilestoneFilterForm(
+        request.GET, groups=groups, sections=selectors.filter_sections(), owner=owner
+    )
+    queryset = selectors.milestone_list(user=user, filters=form.filters, groups=groups)
+    response = StreamingHttpResponse(
+        write_roadmap(queryset.iterator(chunk_size=2000)),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"milestones-{selectors.today_for(user).isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Roadmap file (CSV)"),
+        error_messages={
+            "required": gettext_lazy("Choose a CSV file to upload."),
+            "empty": gettext_lazy("The file is empty."),
+        },
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 2 MB. Split it into smaller files.")
+            )
+        return file
+
+
+class ConfirmForm(forms.Form):
+    token = forms.CharField(max_length=64, min_length=64)
+    plan = forms.CharField(max_length=64, min_length=64)
+
+
+def _context(**extra) -> dict:
+    return {
+        "columns": COLUMNS,
+        "max_rows": MAX_ROWS,
+        "upload": UploadForm(),
+        "plan": None,
+        "token": "",
+        "filename": "",
+        "result": None,
+        "problem": "",
+        **extra,
+    }
+
+
+def _page(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+    template = f"{IMPORT}#panel" if request.htmx else IMPORT
+    return render(request, template, _context(**context), status=status)
+
+
+def _stored(request: HttpRequest) -> tuple[bytes, str, str] | None:
+    stored = request.session.get(SESSION_KEY)
+    if not isinstance(stored, dict):
+        return None
+    try:
+        content = base64.b64decode(stored["content"])
+        return content, stored["token"], stored.get("filename", "")
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def _preview(request, content: bytes, filename: str) -> HttpResponse:
+    token = hashlib.sha256(content).hexdigest()
+    plan = roadmap_plan(content=content, user=request.user)
+    if not plan.is_valid:
+        request.session.pop(SESSION_KEY, None)
+        return _page(request, {"plan": plan, "filename": filename}, status=422)
+    request.session[SESSION_KEY] = {
+        "token": token,
+        "filename": filename,
+        "content": base64.b64encode(content).decode("ascii"),
+    }
+    return _page(request, {"plan": plan, "token": token, "filename": filename})
+
+
+def _confirm(request) -> HttpResponse:
+    form = ConfirmForm(request.POST)
+    stored = _stored(request)
+    if not form.is_valid() or stored is None or stored[1] != form.cleaned_data["token"]:
+        return _page(
+            request,
+            {
+                "problem": _(
+                    "This preview is out of date or was replaced by another upload. "
+                    "Upload the file again."
+                )
+            },
+            status=409,
+        )
+    content, token, filename = stored
+    plan: ImportPlan = roadmap_plan(content=content, user=request.user)
+    if plan.fingerprint != form.cleaned_data["plan"]:
+        status = 409 if plan.is_valid else 422
+        return _page(
+            request,
+            {
+                "plan": plan,
+                "token": token if plan.is_valid else "",
+                "filename": filename,
+                "problem": _(
+                    "The milestones changed since your preview. Check the new preview and "
+                    "confirm again."
+                ),
+            },
+            status=status,
+        )
+    try:
+        plan = roadmap_import(content=content, user=request.user)
+    except RoadmapInvalid as invalid:
+        return _page(request, {"plan": invalid.plan, "filename": filename}, status=422)
+    request.session.pop(SESSION_KEY, None)
+    message = _(
+        "Import done: %(created)s created, %(updated)s changed, %(unchanged)s unchanged."
+    ) % {
+        "created": plan.created,
+        "updated": plan.updated,
+        "unchanged": plan.unchanged,
+    }
+    if request.htmx:
+        return _page(request, {"result": message})
+    messages.success(request, message)
+    return redirect(reverse("reports:milestones_import"))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def milestones_import(request: HttpRequest) -> HttpResponse:
+    if not can_import(user=request.user):
+        raise PermissionDenied(_("Only co-chairs and staff can import milestones."))
+    if request.method != "POST":
+        return _page(request, {})
+    if request.POST.get("action") == "confirm":
+        return _confirm(request)
+    upload = UploadForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        return _page(request, {"upload": upload}, status=422)
+    file = upload.cleaned_data["file"]
+    return _preview(request, file.read(), file.name or "")

@@ -1,0 +1,87 @@
+"""Calendar feeds and the page that hands out (and takes back) their private URLs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from apps.charter.access import get_group_for_user
+from apps.reports import calendar
+
+PAGE = "reports/calendar.html"
+
+
+def _ics(body: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # The URL is a secret: no shared cache may keep the answer.
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def user_feed(request, token: str):
+    """No login: calendar apps cannot sign in, so the token is the authorisation."""
+    user = calendar.feed_user_for_token(token)
+    return _ics(calendar.user_feed(user=user), filename="charterhub.ics")
+
+
+@require_safe
+def group_feed(request, token: str, slug: str):
+    user = calendar.feed_user_for_token(token)
+    group, _access = get_group_for_user(user=user, slug=slug)
+    return _ics(calendar.group_feed(user=user, group=group), filename=f"charterhub-{slug}.ics")
+
+
+def _feeds_context(user) -> dict:
+    token = user.calendar_token
+    if not token:
+        return {"token": None, "feeds": []}
+    feeds = [(_("My deadlines, action items and meetings"), calendar.user_feed_path(token))]
+    feeds += [
+        (group.name, calendar.group_feed_path(token, group.slug))
+        for group in calendar.feed_groups(user=user)
+    ]
+    site = calendar.site_url("")
+    webcal_site = "webcal://" + site.split("://", 1)[1]
+    return {
+        "token": token,
+        "feeds": [
+            {"label": label, "url": site + path, "webcal": webcal_site + path}
+            for label, path in feeds
+        ],
+    }
+
+
+@login_required
+@require_safe
+def calendar_page(request):
+    return render(request, PAGE, _feeds_context(request.user))
+
+
+def _answer(request, message: str):
+    if request.htmx:
+        return render(request, f"{PAGE}#feeds", {**_feeds_context(request.user), "done": message})
+    messages.success(request, message)
+    return redirect("reports:calendar")
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request):
+    calendar.calendar_token_regenerate(user=request.user)
+    return _answer(
+        request, _("Your calendar has new addresses. The old ones no longer work: subscribe again.")
+    )
+
+
+@login_required
+@require_POST
+def calendar_revoke(request):
+    calendar.calendar_token_revoke(user=request.user)
+    return _answer(
+        request, _("Your calendar feeds are turned off. Their addresses no longer work.")
+    )
