@@ -222,6 +222,47 @@ def _clean_note(note: str, *, required: bool, field: str = "note") -> str:
     return note
 
 
+def _logged(value: Any) -> str:
+    """A title, description or section as the progress log keeps it."""
+    if isinstance(value, CharterSection):
+        return value.slug
+    return value if len(value) <= 80 else value[:79] + "…"
+
+
+def _clean_title(title: Any) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError(
+            {"title": ValidationError(_("Give the milestone a title."), code="required")}
+        )
+    if len(title) > TITLE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "title": ValidationError(
+                    _("Keep the title to %(limit)s characters."),
+                    code="max_length",
+                    params={"limit": TITLE_MAX_LENGTH},
+                )
+            }
+        )
+    return title
+
+
+def _clean_description(description: Any) -> str:
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "description": ValidationError(
+                    _("Keep the description to %(limit)s characters."),
+                    code="max_length",
+                    params={"limit": DESCRIPTION_MAX_LENGTH},
+                )
+            }
+        )
+    return description
+
+
 def _clean_progress(progress: Any) -> int:
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise ValidationError(
@@ -315,6 +356,9 @@ def _apply(
     owner: Any,
     note: str,
     require_change: bool,
+    title: Any = UNSET,
+    description: Any = UNSET,
+    section: Any = UNSET,
 ) -> Milestone:
     """Validate and apply a change to a locked milestone, then log it."""
     old_status, old_progress = milestone.status, milestone.progress
@@ -334,9 +378,19 @@ def _apply(
         lambda v: v if _comparable(v) == milestone.owner_id else _clean_owner(v, group=group),
         owner,
     )
+    new_title = _gather(errors, _clean_title, title)
+    new_description = _gather(errors, _clean_description, description)
     if errors:
         raise ValidationError(errors)
 
+    for name, value in (
+        ("title", new_title),
+        ("description", new_description),
+        ("section", section),
+    ):
+        if value is not UNSET and value != getattr(milestone, name):
+            changes[name] = [_logged(getattr(milestone, name)), _logged(value)]
+            setattr(milestone, name, value)
     if new_status is not UNSET and new_status != milestone.status:
         milestone.status = new_status
     if new_progress is not UNSET and new_progress != milestone.progress:
@@ -371,6 +425,9 @@ def _apply(
         milestone.version += 1
         milestone.save(
             update_fields=[
+                "title",
+                "description",
+                "section",
                 "status",
                 "progress",
                 "due_date",
@@ -437,26 +494,8 @@ def milestone_create(
     access = group_access(user=user, group=group)
     _require_edit(access)
     errors: dict[str, list] = {}
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = [ValidationError(_("Give the milestone a title."), code="required")]
-    elif len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = [
-            ValidationError(
-                _("Keep the title to %(limit)s characters."),
-                code="max_length",
-                params={"limit": TITLE_MAX_LENGTH},
-            )
-        ]
-    description = (description or "").strip()
-    if len(description) > DESCRIPTION_MAX_LENGTH:
-        errors["description"] = [
-            ValidationError(
-                _("Keep the description to %(limit)s characters."),
-                code="max_length",
-                params={"limit": DESCRIPTION_MAX_LENGTH},
-            )
-        ]
+    title = _gather(errors, _clean_title, title)
+    description = _gather(errors, _clean_description, description)
     external_ref = (external_ref or "").strip()
     if len(external_ref) > 64:
         errors["external_ref"] = [
@@ -509,8 +548,12 @@ def milestone_update(
     due_date: Any = UNSET,
     owner: Any = UNSET,
     note: str = "",
+    title: Any = UNSET,
+    description: Any = UNSET,
+    section: Any = UNSET,
 ) -> Milestone:
-    """Change status, progress, due date and/or owner (``UNSET`` leaves one alone).
+    """Change status, progress, due date, owner, title, description and/or charter section
+    (``UNSET`` leaves one alone); one version step and one log entry for the whole change.
 
     ``version`` is the version the user loaded: if the milestone has moved on since,
     ``Conflict`` is raised and nothing is written. Asking for "done" moves the milestone to
@@ -538,6 +581,9 @@ def milestone_update(
             owner=owner,
             note=_clean_note(note, required=False),
             require_change=True,
+            title=title,
+            description=description,
+            section=section,
         )
 
 

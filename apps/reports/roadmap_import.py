@@ -33,7 +33,7 @@ from apps.accounts.models import User
 from apps.charter.models import CharterSection, Membership, Role, WorkingGroup
 from apps.milestones import services as milestone_services
 from apps.milestones.access import OWNER_ROLES
-from apps.milestones.models import Milestone, MilestoneUpdate, Status, UpdateKind
+from apps.milestones.models import Milestone, Status
 from apps.reports.roadmap_csv import CsvError, CsvRow, parse_roadmap
 
 CREATE: Final = "create"
@@ -406,36 +406,11 @@ def _apply(row: PlannedRow, *, user: User, note: str) -> None:
         return
     milestone = row.milestone
     changed = {change.field for change in row.changes}
-    text_changes = {
-        name: [_display(name, getattr(milestone, name)), _display(name, values[name])]
-        for name in TEXT_FIELDS
-        if name in changed
-    }
-    if text_changes:
-        for name in text_changes:
-            setattr(milestone, name, values[name])
-        milestone.version += 1
-        milestone.save(update_fields=[*text_changes, "version", "updated_at"])
-        MilestoneUpdate.objects.create(
-            milestone=milestone,
-            author=user,
-            kind=UpdateKind.UPDATED,
-            version=milestone.version,
-            old_status=milestone.status,
-            new_status=milestone.status,
-            old_progress=milestone.progress,
-            new_progress=milestone.progress,
-            changes=text_changes,
-            note=note,
-        )
-    core = {
-        name: values[name]
-        for name in ("status", "progress", "due_date", "owner")
-        if name in changed
-    }
-    if core:
+    fields = ("status", "progress", "due_date", "owner", *TEXT_FIELDS)
+    edits = {name: values[name] for name in fields if name in changed}
+    if edits:
         milestone_services.milestone_update(
-            milestone_id=milestone.pk, user=user, version=milestone.version, note=note, **core
+            milestone_id=milestone.pk, user=user, version=milestone.version, note=note, **edits
         )
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 
 from apps.accounts.models import Side
-from apps.charter.models import Membership, Role
+from apps.charter.models import CharterSection, Membership, Role
 from apps.milestones import services
 from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status, UpdateKind
 from apps.milestones.services import (
@@ -138,6 +138,31 @@ def test_it_refuses_a_duplicate_external_ref(energy, member):
 
 
 # --- update ---------------------------------------------------------------------------------
+
+
+def test_it_changes_title_and_section_with_status_in_one_step(milestone, member):
+    other_section = CharterSection.objects.get(slug="economic-investment")
+    count = MilestoneUpdate.objects.filter(milestone=milestone).count()
+    result = update(
+        milestone,
+        member,
+        title="  Renamed  ",
+        section=other_section,
+        status=Status.IN_PROGRESS,
+    )
+    assert (result.title, result.section, result.version) == ("Renamed", other_section, 2)
+    assert MilestoneUpdate.objects.filter(milestone=milestone).count() == count + 1
+    changes = latest(milestone).changes
+    assert changes["title"][1] == "Renamed"
+    assert changes["section"] == [milestone.section.slug, "economic-investment"]
+
+
+def test_it_refuses_an_empty_title_on_update(milestone, member):
+    before = snapshot(milestone)
+    with pytest.raises(ValidationError) as caught:
+        update(milestone, member, title="   ")
+    assert "Give the milestone a title." in messages_of(caught.value)
+    assert snapshot(milestone) == before
 
 
 def test_it_updates_and_logs_old_and_new_values(milestone, member, cochair_us):
