@@ -11,12 +11,10 @@ Each feed runs a fixed number of queries, whatever the number of milestones or m
 
 import datetime as dt
 import re
-import secrets
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
@@ -33,27 +31,6 @@ PAST_MEETINGS = dt.timedelta(days=365)
 #: What secrets.token_urlsafe(32) makes (43 characters); anything else is not a token.
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 TOKEN_BYTES = 32
-
-
-# --- writes ------------------------------------------------------------------------------------
-
-
-def calendar_token_regenerate(*, user: User) -> str:
-    """Give the user a new feed token; the URLs with the old one stop working at once."""
-    # One UPDATE: the row lock it takes is all the locking needed (only the user writes it).
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    with transaction.atomic():
-        if not User.objects.filter(pk=user.pk).update(calendar_token=token):
-            raise User.DoesNotExist
-    user.calendar_token = token
-    return token
-
-
-def calendar_token_revoke(*, user: User) -> None:
-    """Turn the user's feeds off: no token, every feed URL answers 404."""
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(calendar_token=None)
-    user.calendar_token = None
 
 
 # --- reads -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.charter.access import get_group_for_user
-from apps.reports import calendar
+from apps.reports import calendar, services
 
 PAGE = "reports/calendar.html"
 
@@ -72,7 +72,7 @@ def _answer(request, message: str):
 @login_required
 @require_POST
 def calendar_regenerate(request):
-    calendar.calendar_token_regenerate(user=request.user)
+    services.calendar_token_regenerate(user=request.user)
     return _answer(
         request, _("Your calendar has new addresses. The old ones no longer work: subscribe again.")
     )
@@ -81,7 +81,7 @@ def calendar_regenerate(request):
 @login_required
 @require_POST
 def calendar_revoke(request):
-    calendar.calendar_token_revoke(user=request.user)
+    services.calendar_token_revoke(user=request.user)
     return _answer(
         request, _("Your calendar feeds are turned off. Their addresses no longer work.")
     )

@@ -15,7 +15,7 @@ from apps.accounts.models import User
 from apps.charter.models import Membership, Role
 from apps.meetings.models import ActionItem, ActionItemStatus, Meeting
 from apps.milestones.models import Milestone, Status
-from apps.reports import calendar
+from apps.reports import services
 from tests.conftest import join
 
 HTMX = {"HX-Request": "true"}
@@ -42,7 +42,7 @@ def meeting(group, *, title="Energy WG", **fields) -> Meeting:
 
 
 def token_for(user: User) -> str:
-    return calendar.calendar_token_regenerate(user=user)
+    return services.calendar_token_regenerate(user=user)
 
 
 def fetch(client, path: str) -> icalendar.Calendar:
