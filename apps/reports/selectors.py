@@ -1,4 +1,4 @@
-"""Reads for the dashboard and the group page.
+"""Reads for the dashboard, the group page and the progress reports.
 
 Every function here runs a fixed number of queries, whatever the number of milestones,
 meetings or members: per-group figures are aggregated by the database in one pass, lists are
@@ -7,9 +7,12 @@ cut off in SQL.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -20,22 +23,35 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 
-from apps.charter.models import Membership, Role, WorkingGroup
+from apps.charter.models import Charter, Membership, Role, WorkingGroup
 from apps.charter.selectors import groups_visible_to
 from apps.meetings.models import (
     ActionItem,
     ActionItemStatus,
+    Decision,
     Meeting,
     MinutesAdoption,
     MinutesState,
 )
-from apps.milestones.models import OPEN_STATUSES, Milestone, SignOff, Status
+from apps.milestones.models import OPEN_STATUSES, Milestone, MilestoneUpdate, SignOff, Status
 from apps.reports.charts import TIMELINE_LIMIT, TimelineMark
-from apps.reports.rag import annotate_rag, rag_expression
+from apps.reports.models import ReportNarrative
+from apps.reports.periods import Period, available_periods
+from apps.reports.rag import (
+    AMBER,
+    GREEN,
+    RED,
+    WINDOW_DAYS,
+    annotate_rag,
+    progress_window_start,
+    rag_expression,
+)
 
 #: How many entries each "My work" list shows before "more".
 MY_WORK_LIMIT = 10
@@ -332,3 +348,243 @@ def completed_per_week(*, group_ids) -> dict[dt.date, int]:
         day = week.date() if isinstance(week, dt.datetime) else week
         per_week[day] = per_week.get(day, 0) + n
     return per_week
+
+
+# --- progress reports ------------------------------------------------------------------------
+
+#: How many rows each list of a report shows per group; the counts beside them are exact.
+REPORT_LIST_LIMIT = 100
+
+
+@dataclass
+class ReportList:
+    """The first rows of one list of a group's report, and how many there are in all."""
+
+    items: list
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.items), 0)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class ReportMoment:
+    """What a report describes: ``period``, seen at ``at`` (the charter day ``day``).
+
+    The current period is seen as it is now (``live``); a closed period as it stood at its
+    end (midnight UTC at the start of the next quarter), reconstructed from the milestones'
+    progress log.
+    """
+
+    period: Period
+    live: bool
+    day: dt.date
+    at: dt.datetime
+
+    @classmethod
+    def of(cls, period: Period, *, today: dt.date, now: dt.datetime) -> "ReportMoment":
+        if period == Period.of(today):
+            return cls(period=period, live=True, day=today, at=now)
+        return cls(period=period, live=False, day=period.end, at=period.end_at)
+
+
+def report_periods(*, today: dt.date) -> list[Period]:
+    """The periods a report can be asked for, latest first: from the quarter the charter
+    was signed in to the current one. One query (the charter)."""
+    charter = Charter.objects.order_by("-signed_on").only("signed_on").first()
+    return available_periods(first_day=charter.signed_on if charter else None, today=today)
+
+
+def status_at(at: dt.datetime) -> Case:
+    """The status a milestone had at the moment ``at``, read from its progress log: the new
+    status of the last entry before ``at`` or, when there is none, the old status of the
+    first entry after it (or its status now, when it has no log at all). NULL when the
+    milestone did not exist yet."""
+    updates = MilestoneUpdate.objects.filter(milestone=OuterRef("pk"))
+    before = (
+        updates.filter(created_at__lt=at)
+        .exclude(new_status="")
+        .order_by("-created_at", "-pk")
+        .values("new_status")[:1]
+    )
+    after = (
+        updates.filter(created_at__gte=at)
+        .exclude(old_status="")
+        .order_by("created_at", "pk")
+        .values("old_status")[:1]
+    )
+    return Case(
+        When(created_at__gte=at, then=Value(None)),
+        default=Coalesce(Subquery(before), Subquery(after), F("status")),
+        output_field=CharField(),
+    )
+
+
+def _milestones_then(moment: ReportMoment) -> QuerySet:
+    """Milestones with ``status_then``: their status at the report's moment."""
+    if moment.live:
+        return Milestone.objects.annotate(status_then=F("status"))
+    return Milestone.objects.annotate(status_then=status_at(moment.at))
+
+
+def rag_then_expression(moment: ReportMoment) -> Case:
+    """The RAG status (the rule of ``apps.reports.rag``) of the working group whose id is
+    ``OuterRef("pk")``, as it stood at the report's moment. Live: the status today."""
+    if moment.live:
+        return rag_expression(today=moment.day)
+    milestones = _milestones_then(moment).filter(group=OuterRef("pk"))
+    open_then = milestones.filter(status_then__in=OPEN_STATUSES)
+    recent_progress = MilestoneUpdate.objects.filter(
+        milestone=OuterRef("pk"),
+        created_at__gte=progress_window_start(moment.day),
+        created_at__lt=moment.at,
+    )
+    overdue = Exists(open_then.filter(due_date__lt=moment.day))
+    blocked = Exists(milestones.filter(status_then=Status.BLOCKED))
+    at_risk = Exists(milestones.filter(status_then=Status.AT_RISK))
+    stalled = Exists(
+        open_then.filter(
+            due_date__gte=moment.day, due_date__lte=moment.day + dt.timedelta(days=WINDOW_DAYS)
+        ).exclude(Exists(recent_progress))
+    )
+    return Case(
+        When(overdue | blocked, then=Value(RED)),
+        When(at_risk | stalled, then=Value(AMBER)),
+        default=Value(GREEN),
+        output_field=CharField(),
+    )
+
+
+def report_groups(*, groups: QuerySet, moment: ReportMoment) -> list[WorkingGroup]:
+    """``groups`` (a queryset of working groups) with ``rag`` at the report's moment. One
+    query."""
+    return list(groups.annotate(rag=rag_then_expression(moment)).order_by("position", "slug"))
+
+
+def _capped_per_group(
+    queryset: QuerySet, *, group_field: str, order_by: list, limit: int
+) -> dict[int, ReportList]:
+    """The first ``limit`` rows of ``queryset`` per group (in ``order_by`` order) and each
+    group's total, in one query: the database numbers and counts the rows of each group with
+    window functions and returns only the first ``limit`` of each."""
+    rows = (
+        queryset.annotate(
+            report_group=F(group_field),
+            report_rank=Window(RowNumber(), partition_by=[F(group_field)], order_by=order_by),
+            report_total=Window(Count("*"), partition_by=[F(group_field)]),
+        )
+        .filter(report_rank__lte=limit)
+        .order_by(group_field, "report_rank")
+    )
+    lists: dict[int, ReportList] = {}
+    for row in rows:
+        entry = lists.setdefault(row.report_group, ReportList(items=[], total=row.report_total))
+        entry.items.append(row)
+    return lists
+
+
+def report_completed(
+    *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
+) -> dict[int, ReportList]:
+    """Milestones completed in the period (done now, completed between its start and end),
+    in the order they were completed."""
+    period = moment.period
+    milestones = Milestone.objects.filter(
+        group_id__in=group_ids,
+        status=Status.DONE,
+        completed_at__gte=period.start_at,
+        completed_at__lt=period.end_at,
+    ).select_related("owner")
+    return _capped_per_group(
+        milestones,
+        group_field="group_id",
+        order_by=[F("completed_at").asc(), F("pk").asc()],
+        limit=limit,
+    )
+
+
+def report_overdue(
+    *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
+) -> dict[int, ReportList]:
+    """Milestones overdue at the report's moment (open then, due before its charter day),
+    oldest due date first, with ``status_then``."""
+    milestones = (
+        _milestones_then(moment)
+        .filter(group_id__in=group_ids, status_then__in=OPEN_STATUSES, due_date__lt=moment.day)
+        .select_related("owner")
+    )
+    return _capped_per_group(
+        milestones,
+        group_field="group_id",
+        order_by=[F("due_date").asc(), F("pk").asc()],
+        limit=limit,
+    )
+
+
+def report_coming(
+    *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
+) -> dict[int, ReportList]:
+    """Milestones due in the next period and open at the report's moment, by due date."""
+    following = moment.period.next
+    milestones = (
+        _milestones_then(moment)
+        .filter(
+            group_id__in=group_ids,
+            status_then__in=OPEN_STATUSES,
+            due_date__gte=following.start,
+            due_date__lt=following.end,
+        )
+        .select_related("owner")
+    )
+    return _capped_per_group(
+        milestones,
+        group_field="group_id",
+        order_by=[F("due_date").asc(), F("pk").asc()],
+        limit=limit,
+    )
+
+
+def report_decisions(
+    *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
+) -> dict[int, ReportList]:
+    """Decisions recorded at the groups' meetings held in the period, by meeting date."""
+    period = moment.period
+    decisions = Decision.objects.filter(
+        meeting__group_id__in=group_ids,
+        meeting__starts_at__gte=period.start_at,
+        meeting__starts_at__lt=period.end_at,
+    ).select_related("meeting")
+    return _capped_per_group(
+        decisions,
+        group_field="meeting__group_id",
+        order_by=[F("meeting__starts_at").asc(), F("meeting_id").asc(), F("pk").asc()],
+        limit=limit,
+    )
+
+
+def report_narratives(*, group_ids: list[int], period: Period) -> dict[tuple[int, str], Any]:
+    """The co-chairs' narratives for the period, by (group id, side). One query."""
+    narratives = ReportNarrative.objects.filter(
+        group_id__in=group_ids, period_start=period.start
+    ).select_related("updated_by")
+    return {(narrative.group_id, narrative.side): narrative for narrative in narratives}
+
+
+def report_cochairs(*, group_ids: list[int]) -> dict[tuple[int, str], Membership]:
+    """The groups' co-chairs with their users, by (group id, side). One query."""
+    cochairs = (
+        Membership.objects.filter(group_id__in=group_ids, role=Role.CO_CHAIR)
+        .select_related("user")
+        .order_by()
+    )
+    return {(membership.group_id, membership.side): membership for membership in cochairs}

@@ -1,11 +1,22 @@
-"""Writes of the reports app: the user's calendar feed token."""
+"""Writes of the reports app: the user's calendar feed token, and the co-chairs' narratives
+in the progress reports."""
 
 import secrets
+from typing import Final
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.charter.access import group_access
+from apps.charter.models import WorkingGroup
+from apps.milestones.models import SignOffSide
 from apps.reports.calendar import TOKEN_BYTES
+from apps.reports.models import ReportNarrative
+from apps.reports.periods import Period
+from apps.reports.rag import charter_today
 
 
 def calendar_token_regenerate(*, user: User) -> str:
@@ -24,3 +35,108 @@ def calendar_token_revoke(*, user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(calendar_token=None)
     user.calendar_token = None
+
+
+# --- progress-report narratives --------------------------------------------------------------
+
+#: The longest narrative a co-chair can save, in characters (about two printed pages).
+NARRATIVE_MAX_LENGTH: Final = 6000
+
+
+class Conflict(Exception):
+    """The narrative changed since the co-chair loaded it (their version is stale).
+
+    Carries the narrative as it is now (who saved it and when) and the text the co-chair
+    tried to save, so the page can show both and lose neither.
+    """
+
+    def __init__(self, *, narrative: ReportNarrative, attempted: str) -> None:
+        super().__init__(f"narrative {narrative.pk} is at version {narrative.version}")
+        self.narrative = narrative
+        self.attempted = attempted
+
+    @property
+    def author(self) -> User | None:
+        return self.narrative.updated_by
+
+    @property
+    def changed_at(self):
+        return self.narrative.updated_at
+
+
+def clean_narrative_text(text: str) -> str:
+    """Plain text with Unix line ends and no surrounding blanks; too long or holding a NUL
+    character raises ValidationError."""
+    if not isinstance(text, str):
+        raise ValidationError(_("The narrative must be text."), code="invalid")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\x00" in text:
+        raise ValidationError(_("The narrative cannot contain null characters."), code="null")
+    if len(text) > NARRATIVE_MAX_LENGTH:
+        raise ValidationError(
+            _("The narrative is too long: at most %(limit)d characters, and it has %(length)d."),
+            code="max_length",
+            params={"limit": NARRATIVE_MAX_LENGTH, "length": len(text)},
+        )
+    return text
+
+
+def report_narrative_save(
+    *,
+    group: WorkingGroup,
+    period: Period,
+    side: str,
+    user: User,
+    text: str,
+    version: int,
+) -> ReportNarrative:
+    """Save the co-chair's narrative for their side of the group's report for ``period``.
+
+    Only the group's co-chair for ``side`` may (``PermissionDenied`` for anyone else, staff
+    included: the narrative is that co-chair's account). ``version`` is the version the
+    co-chair loaded, 0 when there was no narrative yet; if the narrative has moved on since,
+    ``Conflict`` is raised and nothing is written. Saving the same text again changes nothing.
+    """
+    if side not in SignOffSide.values:
+        raise ValidationError(_("Choose the Azerbaijani or the US side."), code="side")
+    access = group_access(user=user, group=group)
+    if not access.can_view or access.signing_side != side:
+        raise PermissionDenied(
+            gettext("Only the group's co-chair for this side can write its narrative.")
+        )
+    if period.start > charter_today():
+        raise ValidationError(_("This period has not started yet."), code="future")
+    text = clean_narrative_text(text)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise ValidationError(_("The form is out of date: reload the page."), code="version")
+    key = {"group": group, "period_start": period.start, "side": side}
+    with transaction.atomic():
+        narrative = (
+            ReportNarrative.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .filter(**key)
+            .first()
+        )
+        if narrative is None:
+            if version != 0:
+                raise ValidationError(
+                    _("The form is out of date: reload the page."), code="version"
+                )
+            try:
+                with transaction.atomic():
+                    return ReportNarrative.objects.create(
+                        **key, text=text, version=1, updated_by=user
+                    )
+            except IntegrityError:
+                # Written a moment ago in another tab: the same as a stale version.
+                narrative = ReportNarrative.objects.select_related("updated_by").get(**key)
+                raise Conflict(narrative=narrative, attempted=text) from None
+        if version != narrative.version:
+            raise Conflict(narrative=narrative, attempted=text)
+        if narrative.text == text:
+            return narrative
+        narrative.text = text
+        narrative.version += 1
+        narrative.updated_by = user
+        narrative.save(update_fields=["text", "version", "updated_by", "updated_at"])
+        return narrative

@@ -9,6 +9,7 @@ import pytest
 
 from apps.charter.models import Membership
 from apps.milestones.models import Milestone
+from apps.reports.models import ReportNarrative
 
 ROLES = [
     "anonymous",
@@ -36,6 +37,38 @@ MATRIX = {
         ("POST", "/groups/energy/", expect(405)),
         ("POST", "/groups/security/", expect(405)),
     ],
+    # Progress reports: 2026-Q1 (the charter's quarter) is always a period; 2099-Q1 never is.
+    "reports:group_report_current": [
+        ("GET", "/groups/energy/report/", expect(302)),
+        ("GET", "/groups/energy/report/?period=2099-Q1", expect(404)),
+        ("GET", "/groups/security/report/", expect(404, staff=302)),
+        ("POST", "/groups/energy/report/", expect(405)),
+    ],
+    "reports:group_report": [
+        ("GET", "/groups/energy/report/2026-Q1/", expect(200)),
+        ("GET", "/groups/energy/report/2099-Q1/", expect(404)),
+        ("GET", "/groups/security/report/2026-Q1/", expect(404, staff=200)),
+        ("POST", "/groups/energy/report/2026-Q1/", expect(405)),
+    ],
+    # Only the side's own co-chair may write (422 here: the post carries no version).
+    "reports:narrative_save": [
+        ("POST", "/groups/energy/report/2026-Q1/narrative/az/", expect(403, cochair_az=422)),
+        ("POST", "/groups/energy/report/2026-Q1/narrative/us/", expect(403, cochair_us=422)),
+        ("POST", "/groups/energy/report/2026-Q1/narrative/ru/", expect(404)),
+        ("POST", "/groups/energy/report/2099-Q1/narrative/az/", expect(404)),
+        ("POST", "/groups/security/report/2026-Q1/narrative/az/", expect(404, staff=403)),
+        ("GET", "/groups/energy/report/2026-Q1/narrative/az/", expect(405)),
+    ],
+    "reports:charter_report_current": [
+        ("GET", "/reports/", expect(302)),
+        ("GET", "/reports/?period=2099-Q1", expect(404)),
+        ("POST", "/reports/", expect(405)),
+    ],
+    "reports:charter_report": [
+        ("GET", "/reports/2026-Q1/", expect(200)),
+        ("GET", "/reports/2099-Q1/", expect(404)),
+        ("POST", "/reports/2026-Q1/", expect(405)),
+    ],
 }
 
 CASES = [
@@ -50,6 +83,7 @@ def state() -> tuple:
     return (
         sorted(Membership.objects.values_list("user_id", "group_id", "role", "side")),
         sorted(Milestone.objects.values_list("pk", "status", "progress", "version")),
+        sorted(ReportNarrative.objects.values_list("pk", "text", "version")),
     )
 
 
