@@ -1,0 +1,153 @@
+"""Logging progress with the keyboard alone: Tab / Shift+Tab to move, typing, arrow keys in a
+select, Enter and Space to submit. No clicks. Every stop on the way shows a visible focus
+indicator, and after htmx swaps the milestone in, focus is on the form again, not lost to <body>.
+"""
+
+import pytest
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from apps.milestones.models import Milestone, MilestoneUpdate, Status
+from tests.milestones.conftest import make_milestone
+
+pytestmark = pytest.mark.browser
+
+MAX_TABS = 80
+
+DESCRIBE_FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  return {
+    tag: el.tagName.toLowerCase(),
+    id: el.id,
+    name: el.getAttribute("name") || "",
+    text: (el.innerText || el.value || "").trim().slice(0, 60),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+    shadow: style.boxShadow !== "none",
+  };
+}"""
+
+
+def focused(page: Page) -> dict | None:
+    return page.evaluate(DESCRIBE_FOCUS)
+
+
+def focus_after_swap(page: Page) -> dict | None:
+    """Where focus is once htmx has settled (focus moves back a moment after the swap)."""
+    try:
+        page.wait_for_function(
+            # A function, not an expression: Playwright would eval() an expression in the
+            # page, which the strict CSP forbids.
+            "() => document.activeElement && document.activeElement !== document.body",
+            timeout=2000,
+        )
+    except PlaywrightTimeoutError:
+        return None
+    return focused(page)
+
+
+def tab_to(page: Page, matches, *, backwards: bool = False) -> dict:
+    """Press Tab (or Shift+Tab) until the focused element matches; check each stop shows
+    a visible focus indicator on the way."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(MAX_TABS):
+        page.keyboard.press(key)
+        element = focused(page)
+        if element is None:
+            continue  # focus went to the browser's own UI and comes back
+        assert element["outline"] or element["shadow"], f"no visible focus indicator on {element}"
+        if matches(element):
+            return element
+    raise AssertionError(f"no match after {MAX_TABS} presses of {key}; last: {focused(page)}")
+
+
+def by_id(element_id: str):
+    return lambda element: element["id"] == element_id
+
+
+def button(text: str):
+    return lambda element: element["tag"] == "button" and element["text"] == text
+
+
+def log_in_with_keyboard(page: Page, base_url: str, user) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    tab_to(page, lambda element: element["name"] == "username")
+    page.keyboard.type(user.email)
+    tab_to(page, lambda element: element["name"] == "password")
+    page.keyboard.type("test-pass-1234")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base_url}/")
+
+
+@pytest.fixture
+def milestone(energy, member, cochair_az) -> Milestone:
+    return make_milestone(energy, owner=member, title="Grid interconnection roadmap", progress=20)
+
+
+def test_it_logs_progress_with_the_keyboard_alone(live_server, page, member, milestone):
+    log_in_with_keyboard(page, live_server.url, member)
+    page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+
+    tab_to(page, by_id("log-note"))
+    page.keyboard.type("Route survey finished; the regulator has the draft.")
+    tab_to(page, by_id("log-status"))
+    for _ in range(len(Status.values) + 1):
+        if page.locator("#log-status").input_value() == Status.AT_RISK:
+            break
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#log-status")).to_have_value(Status.AT_RISK)
+    tab_to(page, by_id("log-progress"))
+    page.keyboard.type("45")
+    tab_to(page, button("Log progress"))
+    # Second thoughts: back to the progress field, correct it, forward again, submit with Space.
+    tab_to(page, by_id("log-progress"), backwards=True)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("50")
+    tab_to(page, button("Log progress"))
+    page.keyboard.press("Space")
+
+    expect(page.locator("#timeline")).to_contain_text(
+        "Route survey finished; the regulator has the draft."
+    )
+    expect(page.locator(".ms-progress-number")).to_have_text("50 %")
+    expect(page.get_by_role("status").filter(has_text="Progress logged.")).to_be_visible()
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.progress) == (Status.AT_RISK, 50)
+    update = MilestoneUpdate.objects.get(milestone=milestone)
+    assert update.note == "Route survey finished; the regulator has the draft."
+
+    # The swap replaced the form; focus is back on its button, where the user left it.
+    element = focus_after_swap(page)
+    assert element is not None, "focus was lost to <body> after the htmx swap"
+    assert element["tag"] == "button" and element["text"] == "Log progress", element
+    assert page.evaluate("document.activeElement.closest('#log-panel') !== null")
+
+    # And again straight away, a note alone, submitted with Enter from the same button.
+    tab_to(page, by_id("log-note"), backwards=True)
+    page.keyboard.type("Second note, no change.")
+    tab_to(page, button("Log progress"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#timeline")).to_contain_text("Second note, no change.")
+    assert MilestoneUpdate.objects.filter(milestone=milestone).count() == 2
+    element = focus_after_swap(page)
+    assert element is not None and element["text"] == "Log progress", element
+
+
+def test_it_edits_a_row_of_the_list_with_the_keyboard_alone(live_server, page, member, milestone):
+    log_in_with_keyboard(page, live_server.url, member)
+    page.goto(f"{live_server.url}/milestones/")
+    row = f"#milestone-row-{milestone.pk}"
+
+    tab_to(page, lambda element: element["name"] == "progress")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("35")
+    tab_to(page, button("Save"))
+    page.keyboard.press("Enter")
+
+    expect(page.locator(row).get_by_role("status")).to_have_text("Saved.")
+    milestone.refresh_from_db()
+    assert milestone.progress == 35
+    element = focus_after_swap(page)
+    assert element is not None, "focus was lost to <body> after the htmx swap"
+    assert page.evaluate(f"document.activeElement.closest('{row}') !== null"), element
