@@ -15,6 +15,8 @@ acting outside one's role raises ``PermissionDenied``. Nothing is written in eit
 """
 
 import datetime
+import errno
+import logging
 import os
 import uuid
 import zipfile
@@ -63,6 +65,9 @@ EVIDENCE_TYPES: Final = {
 _SNIFF_BYTES = 8192
 _BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"PK\x03\x04", b"MZ", b"\x7fELF", b"GIF8")
 _TEXT_CONTROL_OK = {9, 10, 11, 12, 13, 26, 27}  # tab, newlines, form feed, DOS EOF, escape
+_STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+logger = logging.getLogger(__name__)
 
 
 class _Unset:
@@ -866,6 +871,50 @@ def _clean_filename(name: str) -> str:
     return name or "file"
 
 
+def _discard_partial(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        logger.exception("Could not remove the partly written evidence file %s", name)
+
+
+def _store_evidence_file(evidence: Evidence, file: UploadedFile, extension: str) -> str:
+    """Write the upload under a fresh random name and point ``evidence.file`` at it.
+
+    If the write fails, whatever part of the file reached the disk is removed. A full disk
+    (or quota) is a ValidationError on ``file`` (logged), so the user reads why; any other
+    storage error propagates.
+    """
+    field = evidence.file.field
+    storage = evidence.file.storage
+    target = field.generate_filename(evidence, f"{uuid.uuid4().hex}.{extension}")
+    existed = storage.exists(target)  # a random name: never, but never delete another's file
+    try:
+        name = storage.save(target, file, max_length=field.max_length)
+    except OSError as error:
+        if not existed:
+            _discard_partial(storage, target)
+        if error.errno in _STORAGE_FULL_ERRNOS:
+            logger.error(
+                "Storage full: evidence for milestone %s was not saved (%s)",
+                evidence.milestone_id,
+                error,
+                exc_info=True,
+            )
+            raise ValidationError(
+                {
+                    "file": _(
+                        "The file could not be saved because the server's storage is full. "
+                        "Nothing was added: try again later, or add a link instead."
+                    )
+                },
+                code="storage_full",
+            ) from error
+        raise
+    evidence.file = name
+    return name
+
+
 def evidence_add(
     *,
     milestone_id: int,
@@ -877,7 +926,8 @@ def evidence_add(
     """Attach a link (http/https) or a file (≤ 10 MB, an accepted type) to a milestone.
 
     The file is stored under a random name in MEDIA_ROOT/evidence/<year>/<month>/; its
-    original name is kept for the download.
+    original name is kept for the download. A full disk is a ValidationError on ``file``
+    and leaves no row and no partial file behind.
     """
     url = (url or "").strip()
     if url and file is not None:
@@ -910,8 +960,7 @@ def evidence_add(
         stored = None
         try:
             if file is not None:
-                evidence.file.save(f"{uuid.uuid4().hex}.{extension}", file, save=False)
-                stored = evidence.file.name
+                stored = _store_evidence_file(evidence, file, extension)
             evidence.save()
             _log(
                 milestone=milestone,
