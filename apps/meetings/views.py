@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from apps.charter.access import GroupAccess, get_group_for_user
@@ -320,6 +320,7 @@ def _perform(
 
 
 @login_required
+@require_safe
 def meeting_list(request):
     upcoming = request.GET.get("when") != "past"
     group = _group_from_query(request) if request.GET.get("group") else None
@@ -339,6 +340,7 @@ def meeting_list(request):
 
 
 @login_required
+@require_safe
 def meeting_detail(request, pk: int):
     meeting, access = get_meeting_for_user(user=request.user, pk=pk)
     return _page(request, meeting, access)

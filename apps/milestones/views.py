@@ -87,10 +87,11 @@ def _detail_url(pk: int) -> str:
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
-    """Where to go back to after a plain POST: the form's ``next`` if it is a URL on this
-    site, otherwise ``default``."""
+    """Where to go back to after a plain POST: the form's ``next`` if it is a path on this
+    site, otherwise ``default``. (Only a path: ``redirect()`` would take a bare word such as
+    ``on`` for a URL name and fail to reverse it.)"""
     candidate = request.POST.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -15,11 +15,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.milestones import selectors
@@ -62,7 +64,14 @@ def milestones_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+TOO_LARGE = gettext_lazy("The file is larger than 2 MB. Split it into smaller files.")
+
+
 class UploadForm(forms.Form):
+    """The roadmap file: a ``.csv`` of at most 2 MB. The browser's declared content type is
+    ignored (Excel on Windows declares CSV as ``application/vnd.ms-excel``); the content is
+    checked by the parser (UTF-8 text, no NUL bytes, the expected columns)."""
+
     file = forms.FileField(
         label=gettext_lazy("Roadmap file (CSV)"),
         error_messages={
@@ -73,11 +82,27 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if file.size > MAX_BYTES:
+        if not (file.name or "").lower().endswith(".csv"):
             raise forms.ValidationError(
-                _("The file is larger than 2 MB. Split it into smaller files.")
+                _("Choose a .csv file (in Excel: Save As, then “CSV UTF-8”)."), code="file_type"
             )
+        if file.size > MAX_BYTES:
+            raise forms.ValidationError(TOO_LARGE, code="file_size")
         return file
+
+
+class RoadmapSizeLimit(FileUploadHandler):
+    """Stop reading an upload as soon as it passes the import's size limit, instead of
+    spooling a huge file to disk only to refuse it afterwards."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > MAX_BYTES:
+            self.request.roadmap_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 class ConfirmForm(forms.Form):
@@ -178,17 +203,29 @@ def _confirm(request) -> HttpResponse:
     return redirect(reverse("reports:milestones_import"))
 
 
+@csrf_exempt  # checked by csrf_protect below, once the size limit is in place
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestones_import(request: HttpRequest) -> HttpResponse:
+    # The upload handler must be set before anything reads request.POST, which the CSRF
+    # middleware would do; hence csrf_exempt here and csrf_protect just below.
+    request.upload_handlers.insert(0, RoadmapSizeLimit(request))
+    return _milestones_import(request)
+
+
+@csrf_protect
+def _milestones_import(request: HttpRequest) -> HttpResponse:
     if not can_import(user=request.user):
         raise PermissionDenied(_("Only co-chairs and staff can import milestones."))
     if request.method != "POST":
         return _page(request, {})
     if request.POST.get("action") == "confirm":
         return _confirm(request)
+    too_large = getattr(request, "roadmap_too_large", False)
     upload = UploadForm(request.POST, request.FILES)
-    if not upload.is_valid():
+    if too_large or not upload.is_valid():
+        if too_large:  # the file was skipped: "choose a file" would mislead
+            upload.errors["file"] = upload.error_class([TOO_LARGE])
         return _page(request, {"upload": upload}, status=422)
     file = upload.cleaned_data["file"]
     return _preview(request, file.read(), file.name or "")

@@ -364,9 +364,10 @@ def charter_report(request, period: str):
 
 
 def _next_url(request, default: str) -> str:
-    """Where a plain POST goes back to: the form's ``next`` when it is a page of this site."""
+    """Where a plain POST goes back to: the form's ``next`` when it is a page of this site.
+    (Only a path: ``redirect()`` would take a bare word for a URL name and fail on it.)"""
     candidate = request.POST.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
