@@ -18,14 +18,16 @@ for p in $$(ls -d "$$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V 
 done; exit 1
 endef
 
-.PHONY: help install run test lint bench clean
+.PHONY: help install run test lint bench clean messages loadtest
 
 help:
 	@echo "make run      start CharterHub with demo data on http://127.0.0.1:8000"
 	@echo "make test     run the whole test suite"
 	@echo "make install  create .venv with the pinned requirements"
 	@echo "make lint     ruff, Django checks, missing migrations"
+	@echo "make messages extract new interface text into locale/ and compile it (needs gettext)"
 	@echo "make bench    page benchmarks on PostgreSQL at seed_demo --scale 100 (docs/performance.md)"
+	@echo "make loadtest locust: 50 officials for 60 s against gunicorn (production settings, TLS) on PostgreSQL"
 
 $(VENV)/.installed: requirements.txt
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -36,7 +38,20 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility browser tests (package.json, package-lock.json). npm is optional:
+# without it (or offline) those tests skip, and fail under CI=true; the app itself needs no Node.
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm not found: axe-core not installed, the accessibility browser tests will be skipped."; \
+	elif npm ci --no-audit --no-fund --loglevel=error; then \
+	  touch $@; \
+	elif [ "$${CI:-}" = "true" ]; then \
+	  exit 1; \
+	else \
+	  echo "npm ci failed: the accessibility browser tests will be skipped." >&2; \
+	fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 # DEBUG defaults to on for the laptop demo (no SECRET_KEY needed); set DEBUG=false to try production settings.
 run: export DEBUG ?= true
@@ -53,13 +68,23 @@ run: install
 test: install
 	$(PY) -m pytest
 
+# Translations (docs/conventions.md, "Translations"): collect every marked string into
+# locale/{az,ru}/LC_MESSAGES/django.po, keeping what is translated, then compile the .mo files.
+# Both are committed, so `make run`, `make test` and the Docker image need no gettext; this
+# target does (apt-get install gettext). The folders skipped here are skipped in
+# tests/i18n/test_translations.py too.
+MESSAGES_IGNORE := -i .venv -i node_modules -i tests -i var -i staticfiles -i test-artifacts
+messages: install
+	SECRET_KEY=messages $(PY) manage.py makemessages -l az -l ru --no-obsolete $(MESSAGES_IGNORE)
+	SECRET_KEY=messages $(PY) manage.py compilemessages -l az -l ru $(MESSAGES_IGNORE)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	SECRET_KEY=lint $(PY) manage.py check
 	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts node_modules
 
 # Benchmarks against a database seeded with `seed_demo --scale 100` (PostgreSQL by default;
 # BENCH_DATABASE_URL to change). Figures and how to read them: docs/performance.md.
@@ -70,3 +95,10 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) manage.py seed_demo --scale 100 -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) tests/perf/bench_pages.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(PY) tests/perf/bench_notifications.py
+
+# Load test: gunicorn with the production settings (DEBUG off, TLS with a throwaway certificate)
+# on PostgreSQL at seed_demo --scale 100, and locust on loopback: 50 officials for 60 s. Needs
+# PostgreSQL, Redis (for /healthz) and openssl; LOADTEST_* variables change the defaults.
+# Figures and how to read them: docs/performance.md, "Load test".
+loadtest: install
+	$(PY) tests/perf/loadtest.py

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from charterhub.env import (
     EnvError,
     env_bool,
+    env_int,
     env_list,
     env_str,
     parse_database_url,
@@ -44,6 +45,12 @@ try:
     REDIS_URL = parse_redis_url(env_str("REDIS_URL"))
     MAILERS = {"default": parse_email_url(env_str("EMAIL_URL"), file_path=str(VAR_DIR / "mail"))}
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+    # Security (docs/security.md): how many reverse proxies of ours add X-Forwarded-For
+    # (0: use REMOTE_ADDR), session timeouts, how long the audit log is kept.
+    TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, maximum=5)
+    SESSION_IDLE_TIMEOUT = 60 * env_int("SESSION_IDLE_MINUTES", 30, minimum=2, maximum=24 * 60)
+    SESSION_ABSOLUTE_TIMEOUT = 3600 * env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1, maximum=720)
+    AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=30)
 except EnvError as error:
     sys.exit(f"CharterHub configuration error: {error}")
 
@@ -68,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "apps.audit",
     "apps.accounts",
     "apps.charter",
     "apps.milestones",
@@ -80,14 +88,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database outage → 503 page, a full disk → 507 page (and handler500 in urls.py).
+    "charterhub.middleware.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keeps the request at hand for the audit log; records PermissionDenied.
+    "apps.audit.middleware.AuditMiddleware",
+    # The signed-in user's saved language wins over the cookie and Accept-Language.
+    "apps.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Idle and absolute session timeouts: inside messages (it leaves one for the login page)
+    # and the header middleware (its redirects carry the headers too).
+    "apps.accounts.session_timeout.SessionTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -140,6 +157,18 @@ AXES_VERBOSE = False  # no banner on every manage.py command
 # axes.W006 warns that per-account lockout lets an attacker lock a known account;
 # for officials' accounts that trade-off is deliberate (password guessing is the greater risk).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# "Member@x" and "member@x " are the same account: count their failures together.
+AXES_USERNAME_CALLABLE = "apps.accounts.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "apps.audit.context.client_ip"  # REMOTE_ADDR unless TRUSTED_PROXY_COUNT
+AXES_LOCKOUT_CALLABLE = "apps.accounts.security.lockout_response"  # a page, status 429
+# Attempts while locked are refused without being counted: the lock ends AXES_COOLOFF_TIME
+# after the failure that set it, however often someone keeps trying meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
+PASSWORD_RESET_EMAILS_PER_HOUR = 3  # per account; more requests are recorded, not sent
+# The session cookie and row live no longer than the absolute timeout.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+CSRF_FAILURE_VIEW = "apps.audit.views.csrf_failure"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("az", _("Azerbaijani")), ("ru", _("Russian"))]
@@ -162,6 +191,21 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+
+# Uploads and request bodies (docs/security.md, "Uploads"). The uploads themselves are checked
+# where they are used: evidence files ≤ 10 MB, PDF/PNG/JPEG/DOCX/XLSX/CSV/TXT by extension and
+# content (apps/milestones/services.py EVIDENCE_*); roadmap imports ≤ 2 MB, .csv, UTF-8 text
+# (apps/reports/roadmap_csv.py MAX_BYTES). Both stop reading a file once it passes the limit.
+# Django's limits below are set on purpose; a request over one gets the 400 page (400.html).
+# The non-file part of a request: the longest text (minutes, 100,000 characters) URL-encoded
+# takes at most 1.2 MB even in a four-byte script.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
+# Fields per request: the admin's working-group page posts about 6 per member row.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
+# Files per request: every form here sends one.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# A file up to this size stays in memory; a larger one is spooled to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -236,6 +280,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.notifications.tasks.deliver_emails",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "prune-audit-log": {
+        "task": "apps.audit.tasks.prune_audit_log",
+        "schedule": crontab(hour=3, minute=41),
+        "options": {"expires": 12 * 60 * 60},
     },
     "cleanup-email-log": {
         "task": "apps.notifications.tasks.cleanup_email_log",

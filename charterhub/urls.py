@@ -5,6 +5,9 @@ from django.urls import include, path
 from apps.reports import views as report_views
 from charterhub.health import healthz
 
+# Outages raised outside a view (a middleware reading the session) get the 503/507 page too.
+handler500 = "charterhub.middleware.server_error"
+
 urlpatterns = [
     path("", report_views.dashboard, name="dashboard"),
     path(

@@ -33,6 +33,18 @@ MATRIX = {
     # POSTs (wrong old password, weak new one, CSRF) are in tests/accounts/test_password.py.
     "password_change": ("/accounts/password/", {"anonymous": "login", **SIGNED_IN_200}),
     "password_change_done": ("/accounts/password/done/", {"anonymous": "login", **SIGNED_IN_200}),
+    # Password reset is open to everyone (a made-up link shows the "no longer works" page);
+    # POSTs, tokens and expiry are in tests/accounts/test_password_reset.py.
+    "password_reset": ("/accounts/password/reset/", {role: 200 for role in ROLES}),
+    "password_reset_done": ("/accounts/password/reset/sent/", {role: 200 for role in ROLES}),
+    "password_reset_confirm": (
+        "/accounts/password/reset/MQ/made-up-token/",
+        {role: 200 for role in ROLES},
+    ),
+    "password_reset_complete": ("/accounts/password/reset/done/", {role: 200 for role in ROLES}),
+    # The language switcher is POST-only, for everyone (anonymous: the cookie only); its POSTs
+    # (unknown language, unsafe next, CSRF) are in tests/i18n/test_language.py.
+    "set_language": ("/accounts/language/", {role: 405 for role in ROLES}),
 }
 
 

@@ -4,13 +4,15 @@ Memberships (inline, filters, count column) are added by ``apps.charter.admin``,
 extends ``UserAdmin``: accounts is the lowest floor and imports nothing above it.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from apps.accounts import services
 from apps.accounts.models import User
 
 admin.site.site_header = _("CharterHub administration")
@@ -110,3 +112,42 @@ class UserAdmin(DjangoUserAdmin):
     date_hierarchy = "date_joined"
     ordering = ("display_name", "email")
     filter_horizontal = ("groups", "user_permissions")
+    actions = ("deactivate_users",)
+
+    def save_model(self, request, obj, form, change):
+        """Deactivating through the form ends the user's sessions; that, reactivation and a
+        change of the staff or superuser flag are recorded in the audit log."""
+        flags = ("is_active", *services.PRIVILEGE_FLAGS)
+        before = {flag: form.initial.get(flag) for flag in flags} if change else {}
+        super().save_model(request, obj, form, change)
+        if not change:
+            return
+        if "is_active" in form.changed_data and before["is_active"] != obj.is_active:
+            if obj.is_active:
+                services.user_reactivate(user=obj, actor=request.user)
+            else:
+                services.user_deactivate(user=obj, actor=request.user)
+        services.user_privileges_record(user=obj, actor=request.user, before=before)
+
+    @admin.action(
+        description=_("Deactivate selected users and end their sessions"), permissions=["change"]
+    )
+    def deactivate_users(self, request, queryset):
+        done = ended = 0
+        for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
+            ended += services.user_deactivate(user=user, actor=request.user)
+            done += 1
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(
+                request, _("You cannot deactivate your own account."), messages.WARNING
+            )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user deactivated; %(sessions)d sessions ended.",
+                "%(count)d users deactivated; %(sessions)d sessions ended.",
+                done,
+            )
+            % {"count": done, "sessions": ended},
+            messages.SUCCESS,
+        )

@@ -1,7 +1,23 @@
-"""Changing one's own password: Django's views with CharterHub's templates."""
+"""Changing one's own password and resetting a forgotten one by email: Django's views with
+CharterHub's templates (docs/security.md). The language switcher."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.urls import reverse_lazy
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts import services
+from apps.accounts.middleware import set_language_cookie
+from apps.accounts.security import failure_window, password_change_blocked
+
+LANGUAGE = "accounts/language.html"
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -11,7 +27,31 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("password_change_done")
 
+    def post(self, request, *args, **kwargs):
+        # Wrong old passwords are throttled like logins (AXES_FAILURE_LIMIT per lockout
+        # period), so a borrowed signed-in session cannot guess the password: 429, unchecked.
+        if password_change_blocked(user=request.user):
+            minutes = int(failure_window().total_seconds() // 60)
+            messages.error(
+                request,
+                _(
+                    "Too many wrong current passwords. Try again in %(minutes)s minutes, or "
+                    "log out and reset your password by email."
+                )
+                % {"minutes": minutes},
+            )
+            form = self.get_form_class()(user=request.user)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_change_record(user=self.request.user, succeeded=True)
+        return response
+
     def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            services.password_change_record(user=self.request.user, succeeded=False)
         response = super().form_invalid(form)
         response.status_code = 422
         return response
@@ -21,3 +61,108 @@ password_change = PasswordChangeView.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
+
+
+# --- password reset by email ------------------------------------------------------------------
+
+
+class HtmxFormMixin:
+    """A form page that also answers htmx: a refused form is the page's ``form`` partial at
+    422 (the whole page at 422 without htmx); success is HX-Redirect (a redirect without)."""
+
+    def form_invalid(self, form):
+        template = f"{self.template_name}#form" if self.request.htmx else self.template_name
+        return self.response_class(
+            request=self.request,
+            template=template,
+            context=self.get_context_data(form=form),
+            status=422,
+        )
+
+    def done(self, url: str) -> HttpResponse:
+        if self.request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": url})
+        return redirect(url)
+
+
+class PasswordResetView(HtmxFormMixin, auth_views.PasswordResetView):
+    """Asks for an email address and always answers "check your email": the worker looks the
+    address up and sends the link (services.password_reset_request), so the answer says
+    nothing about whether an account exists. A malformed address answers 422."""
+
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return self.done(self.get_success_url())
+
+
+class PasswordResetConfirmView(HtmxFormMixin, auth_views.PasswordResetConfirmView):
+    """The emailed link: a new password twice (the validators apply). An expired or used link
+    shows a page saying so, with a way to ask for a new one."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves; ends the sessions; drops the token
+        services.password_reset_completed(user=form.user)
+        return self.done(response["Location"])
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+        }
+
+
+password_reset = PasswordResetView.as_view()
+password_reset_done = PasswordResetDoneView.as_view()
+password_reset_confirm = PasswordResetConfirmView.as_view()
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
+
+
+# --- the language switcher ------------------------------------------------------------------
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's language buttons. A signed-in user's choice is saved on the account (the
+    interface and emails follow it on every device); anyone's is kept in the language cookie
+    (the login page). Answers with a redirect back to ``next`` (when it is a page of this
+    site, else the dashboard), or HX-Redirect for htmx; an unknown language is refused with
+    422 and nothing changes."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "")
+    # Only a path: redirect() would take a bare word ("on") for a URL name and fail on it.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("dashboard")
+    try:
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        else:
+            services.language_clean(language)
+    except ValidationError as error:
+        context = {"errors": error.messages, "next": next_url}
+        template = f"{LANGUAGE}#language_form" if request.htmx else LANGUAGE
+        return render(request, template, context, status=422)
+    # The message (and the page after the redirect) in the language just chosen.
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    # Translators: says that the interface is now in *your* language, named in it.
+    messages.success(request, _("The interface is now in English."))
+    if request.htmx:
+        response = HttpResponse(status=204, headers={"HX-Redirect": next_url})
+    else:
+        response = redirect(next_url)
+    set_language_cookie(response, language)
+    return response

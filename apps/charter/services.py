@@ -18,6 +18,9 @@ Who may do it: staff, and the group's co-chairs. The rules, each a ValidationErr
 
 Someone who is neither staff nor a co-chair of the group gets PermissionDenied.
 
+Every change is recorded in the security audit log (``role_changed``) in the same transaction
+as the write, so the log holds exactly the changes that happened.
+
 Every write locks the group's row first (``select_for_update``), so two people managing the same
 group's members take turns: the checks above see each other's committed changes. The database
 constraints (one membership per user and group, one co-chair per side) remain the last word; a
@@ -30,6 +33,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Side, User
+from apps.audit.models import AuditKind
+from apps.audit.services import audit_record
 from apps.charter.models import Membership, Role, WorkingGroup
 
 
@@ -177,11 +182,19 @@ def membership_add(
         _check_cochair_seat(group=group, role=role, side=side)
         try:
             with transaction.atomic():
-                return Membership.objects.create(group=group, user=user, role=role, side=side)
+                membership = Membership.objects.create(group=group, user=user, role=role, side=side)
         except IntegrityError:
             raise _explain_integrity_error(
                 group=group, user_id=user.pk, role=role, side=side, exclude_pk=None
             ) from None
+        _record(
+            actor=actor,
+            group=group,
+            membership=membership,
+            membership_pk=membership.pk,
+            action="added",
+        )
+        return membership
 
 
 def membership_change(
@@ -211,6 +224,7 @@ def membership_change(
             leaving=role != Role.CO_CHAIR,
         )
         _check_cochair_seat(group=locked, role=role, side=side, exclude_pk=membership.pk)
+        before = (membership.role, membership.side)
         membership.role, membership.side = role, side
         try:
             with transaction.atomic():
@@ -223,6 +237,14 @@ def membership_change(
                 side=side,
                 exclude_pk=membership.pk,
             ) from None
+        _record(
+            actor=actor,
+            group=locked,
+            membership=membership,
+            membership_pk=membership.pk,
+            action="changed",
+            before=before,
+        )
         return membership
 
 
@@ -240,8 +262,44 @@ def membership_remove(
         if membership is None:
             raise _gone()
         _check_cochair_change(membership=membership, actor=actor, leaving=True)
+        removed_pk = membership.pk
         membership.delete()
+        _record(
+            actor=actor,
+            group=locked,
+            membership=membership,
+            membership_pk=removed_pk,
+            action="removed",
+        )
         return membership
+
+
+def _record(
+    *,
+    actor: User,
+    group: WorkingGroup,
+    membership: Membership,
+    membership_pk: int,
+    action: str,
+    before: tuple[str, str] | None = None,
+) -> None:
+    """The audit record of a membership change (role and side, and what they were)."""
+    email = membership.user.email
+    detail = {
+        "action": action,
+        "group": group.slug,
+        "user": email,
+        "role": membership.role,
+        "side": membership.side,
+    }
+    if before is not None:
+        detail["before"] = {"role": before[0], "side": before[1]}
+    audit_record(
+        kind=AuditKind.ROLE_CHANGED,
+        actor=actor,
+        target=f"membership:{membership_pk} {email} @ {group.slug}",
+        detail=detail,
+    )
 
 
 def _group_id_of(membership_id: int) -> int:

@@ -184,8 +184,11 @@ class ActionItemForm(forms.Form):
             "invalid_choice": _("The owner must be a member or co-chair of this working group.")
         },
     )
+    # An <input type="date"> takes ISO dates whatever the language (not "11.05.2026").
     due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, owners, **kwargs):
@@ -210,7 +213,7 @@ class ActionPromoteForm(forms.Form):
     due_date = forms.DateField(
         label=_("Milestone due date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -287,9 +287,11 @@ def timeline_svg(
             f'<text x="{x}" y="{plot_bottom + 18}" text-anchor="middle" fill="{AXIS_COLOUR}">'
             f"{escape(_month_label(month, first=i == 0))}</text></g>"
         )
+    # Translated text outside the f-strings: xgettext does not look inside them.
+    due_date_label = _("Due date")
     parts.append(
         f'<text class="axis-label" x="{_n((axis.x0 + axis.x1) / 2)}" y="{height - 6}" '
-        f'text-anchor="middle" fill="{AXIS_COLOUR}">{escape(_("Due date"))}</text>'
+        f'text-anchor="middle" fill="{AXIS_COLOUR}">{escape(due_date_label)}</text>'
     )
     # The marks.
     shapes = {status: (shape, colour) for status, shape, colour in LANES}
@@ -304,11 +306,12 @@ def timeline_svg(
         )
     # Today.
     x = _n(axis.x(today))
+    today_label = _("Today")
     parts.append(
         f'<g class="today" data-x="{x}"><line x1="{x}" x2="{x}" y1="{TL_TOP - 6}" '
         f'y2="{plot_bottom}" stroke="{TODAY_COLOUR}" stroke-width="2" stroke-dasharray="4 3"/>'
         f'<text x="{x}" y="{TL_TOP - 10}" text-anchor="middle" fill="{TODAY_COLOUR}" '
-        f'font-weight="bold">{escape(_("Today"))}</text></g>'
+        f'font-weight="bold">{escape(today_label)}</text></g>'
     )
     parts.append("</svg>")
     if more:
@@ -445,20 +448,25 @@ def burnup_svg(
             f'<text x="{x}" y="{plot_bottom + 18}" text-anchor="middle" fill="{AXIS_COLOUR}">'
             f"{escape(label)}</text></g>"
         )
+    # Translated text outside the f-strings: xgettext does not look inside them.
+    week_label, milestones_label = _("Week of completion"), _("Milestones")
+    total_label = _("Total: %(total)d") % {"total": total}
+    done_label = _("Done: %(done)d") % {"done": done}
+    completed_label, scope_label = _("Completed (cumulative)"), _("Total scope")
     parts.append(
         f'<text class="axis-label" x="{_n((axis.x0 + axis.x1) / 2)}" y="{plot_bottom + 36}" '
-        f'text-anchor="middle" fill="{AXIS_COLOUR}">{escape(_("Week of completion"))}</text>'
+        f'text-anchor="middle" fill="{AXIS_COLOUR}">{escape(week_label)}</text>'
         f'<text class="axis-label" x="14" y="{_n(BU_TOP + BU_PLOT_HEIGHT / 2)}" '
         f'text-anchor="middle" fill="{AXIS_COLOUR}" '
         f'transform="rotate(-90 14 {_n(BU_TOP + BU_PLOT_HEIGHT / 2)})">'
-        f"{escape(_('Milestones'))}</text>"
+        f"{escape(milestones_label)}</text>"
     )
     # Total scope: a dashed line; completed: a solid step line with dots.
     parts.append(
         f'<line class="burnup-total" x1="{axis.x0}" x2="{axis.x1}" y1="{_n(y(total))}" '
         f'y2="{_n(y(total))}" stroke="{TOTAL_COLOUR}" stroke-width="2" stroke-dasharray="8 4"/>'
         f'<text x="{axis.x1 + 6}" y="{_n(y(total) + 4)}" fill="{TOTAL_COLOUR}">'
-        f"{escape(_('Total: %(total)d') % {'total': total})}</text>"
+        f"{escape(total_label)}</text>"
     )
     coordinates = " ".join(f"{_n(axis.x(week))},{_n(y(value))}" for week, value in points)
     parts.append(
@@ -472,7 +480,7 @@ def burnup_svg(
             )
     parts.append(
         f'<text x="{axis.x1 + 6}" y="{_n(y(done) + (16 if abs(y(done) - y(total)) < 14 else 4))}" '
-        f'fill="{DONE_COLOUR}">{escape(_("Done: %(done)d") % {"done": done})}</text>'
+        f'fill="{DONE_COLOUR}">{escape(done_label)}</text>'
     )
     # Legend, in a row under the axis title.
     lx, ly = axis.x0, height - 10
@@ -481,11 +489,11 @@ def burnup_svg(
         f'stroke="{DONE_COLOUR}" stroke-width="2.5"/>'
         f'<circle cx="{lx + 12}" cy="{ly}" r="3" fill="{DONE_COLOUR}"/>'
         f'<text x="{lx + 30}" y="{ly + 4}" fill="{AXIS_COLOUR}">'
-        f"{escape(_('Completed (cumulative)'))}</text>"
+        f"{escape(completed_label)}</text>"
         f'<line x1="{lx + 240}" x2="{lx + 264}" y1="{ly}" y2="{ly}" stroke="{TOTAL_COLOUR}" '
         f'stroke-width="2" stroke-dasharray="8 4"/>'
         f'<text x="{lx + 270}" y="{ly + 4}" fill="{AXIS_COLOUR}">'
-        f"{escape(_('Total scope'))}</text></g>"
+        f"{escape(scope_label)}</text></g>"
     )
     parts.append("</svg>")
     parts.append(

@@ -17,6 +17,15 @@ from tests.milestones.conftest import PDF, make_milestone, upload
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture
+def cochair_az(cochair_az):
+    """These tests read the English interface; the shared cast's AZ co-chair has chosen
+    Azerbaijani, which the pages now follow (tests/i18n covers that)."""
+    cochair_az.language = "en"
+    cochair_az.save(update_fields=["language"])
+    return cochair_az
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads land in a temporary folder, not the developer's var/media."""

@@ -28,6 +28,17 @@ from tests.conftest import join, make_user
 from tests.meetings.conftest import adopt_by_both, attendance_of, schedule, snapshot
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cochair_az(cochair_az):
+    """These tests read the English interface; the shared cast's AZ co-chair has chosen
+    Azerbaijani, which the pages now follow (tests/i18n covers that)."""
+    cochair_az.language = "en"
+    cochair_az.save(update_fields=["language"])
+    return cochair_az
+
+
 HTMX = {"HX-Request": "true"}
 
 

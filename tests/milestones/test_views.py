@@ -15,6 +15,15 @@ from tests.milestones.conftest import DUE, HTMX, make_milestone
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cochair_az(cochair_az):
+    """These tests read the English interface; the shared cast's AZ co-chair has chosen
+    Azerbaijani, which the pages now follow (tests/i18n covers that)."""
+    cochair_az.language = "en"
+    cochair_az.save(update_fields=["language"])
+    return cochair_az
+
+
 def url(name: str, *args) -> str:
     return reverse(f"milestones:{name}", args=args)
 
@@ -577,4 +586,5 @@ def test_it_points_new_milestone_at_the_filtered_group_only_if_allowed(
     )
     text = client.get(url("list"), {"group": "connectivity"}).text
     assert 'href="/milestones/new/"' in text
-    assert "?group=connectivity" not in text.split("ms-filters")[0]
+    # (The language switcher's "next" field brings the page's own query string back.)
+    assert 'href="/milestones/new/?group=connectivity"' not in text

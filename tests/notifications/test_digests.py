@@ -279,11 +279,11 @@ def test_it_writes_in_the_recipients_language(cochair_az, other_member, activity
     milestone(connectivity, owner=other_member, due="2026-05-10", title="Middle Corridor study")
     services.digests_send(now=at(f"{MONDAY} 12:00"))
     azeri = digest_for(cochair_az)  # language "az"
-    assert azeri.subject == "CharterHub weekly digest, 4 May 2026"
+    assert azeri.subject == "CharterHub həftəlik xülasəsi, 4 May 2026"
     assert "== Enerji ==" in azeri.body_text
     assert '<html lang="az">' in azeri.body_html
     russian = digest_for(other_member)  # language "ru"
-    assert russian.subject == "CharterHub weekly digest, 4 мая 2026 г."
+    assert russian.subject == "Еженедельная сводка CharterHub, 4 мая 2026 г."
     assert "== Связанность ==" in russian.body_text
     assert "10 мая 2026 г." in russian.body_text
 

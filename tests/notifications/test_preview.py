@@ -29,6 +29,8 @@ def test_it_shows_a_cochair_the_members_next_digest(client, cochair_az, member, 
     progress_update(grid, author=member, when=at("2026-05-02 09:00"), note="Data request sent.")
     held = meeting(energy, starts_at=at("2026-05-01 06:00"), title="Second session")
     decision(held, "Adopt the terms of reference.")
+    cochair_az.language = "en"  # the page in the viewer's language: English here
+    cochair_az.save(update_fields=["language"])
     response = preview(client, cochair_az, member)
     assert response.status_code == 200
     body = response.content.decode()
@@ -48,7 +50,7 @@ def test_it_renders_the_digest_in_the_members_language(client, staff, cochair_az
     body = preview(client, staff, cochair_az).content.decode()
     assert "== Enerji ==" not in body  # HTML, not the text part
     assert ">Enerji</a></h2>" in body
-    assert "CharterHub weekly digest, 4 May 2026" in body
+    assert "CharterHub həftəlik xülasəsi, 4 May 2026" in body
     assert "<h1" in body and "Next digest for Cochair Az" in body  # the page in the viewer's
 
 

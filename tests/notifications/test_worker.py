@@ -108,7 +108,9 @@ def run_task_on_worker(
 
 
 def test_it_registers_every_beat_task():
-    import apps.notifications.tasks  # noqa: F401 — what autodiscovery imports in the worker
+    # what autodiscovery imports in the worker
+    import apps.audit.tasks
+    import apps.notifications.tasks  # noqa: F401
 
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks

@@ -97,6 +97,8 @@ def test_it_shows_every_group_to_staff(client, staff):
 
 
 def test_it_renders_in_azerbaijani(client, member):
+    member.language = "az"  # a signed-in user's saved language wins over Accept-Language
+    member.save(update_fields=["language"])
     client.force_login(member)
     body = client.get("/", headers={"accept-language": "az"}).content.decode()
     assert "Enerji" in body
@@ -171,6 +173,8 @@ def test_it_shows_the_next_meeting_in_the_viewers_time_zone(client, cochair_az, 
     meeting(energy, "Past", NOW - dt.timedelta(days=1))
     meeting(energy, "Steering", dt.datetime(2026, 6, 20, 10, 0, tzinfo=dt.UTC))
     meeting(energy, "Later", dt.datetime(2026, 7, 20, 10, 0, tzinfo=dt.UTC))
+    cochair_az.language = "en"  # English dates (the saved language wins over Accept-Language)
+    cochair_az.save(update_fields=["language"])
     client.force_login(cochair_az)  # Asia/Baku, UTC+4
     body = client.get("/", headers={"accept-language": "en"}).content.decode()
     steering = Meeting.objects.get(title="Steering")
