@@ -234,6 +234,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Celery: Redis in production and CI; with no REDIS_URL, kombu's filesystem
 # transport under var/ so `make run` needs no server.

@@ -33,3 +33,15 @@ def test_it_sends_a_host_prefixed_csrf_cookie(client, db):
     cookie = response.cookies["__Host-csrftoken"]
     assert cookie["secure"] is True
     assert (cookie["path"], cookie["domain"], cookie["samesite"]) == ("/", "", "Lax")
+
+
+def test_it_sends_a_secure_language_cookie(client, db):
+    client.get("/accounts/login/", secure=True)
+    response = client.post(
+        "/accounts/language/", {"language": "ru", "next": "/accounts/login/"}, secure=True
+    )
+    assert response.status_code == 302
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "ru"
+    assert cookie["secure"] is True
+    assert cookie["samesite"] == "Lax"
