@@ -9,13 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts import services
 from apps.accounts.middleware import set_language_cookie
 from apps.accounts.security import failure_window, password_change_blocked
+from charterhub.redirects import safe_next_url
 
 LANGUAGE = "accounts/language.html"
 
@@ -140,12 +140,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     site, else the dashboard), or HX-Redirect for htmx; an unknown language is refused with
     422 and nothing changes."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next", "")
-    # Only a path: redirect() would take a bare word ("on") for a URL name and fail on it.
-    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("dashboard")
+    next_url = safe_next_url(request, reverse("dashboard"))
     try:
         if request.user.is_authenticated:
             services.user_set_language(user=request.user, language=language)

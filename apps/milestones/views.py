@@ -21,7 +21,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -48,6 +47,7 @@ from apps.milestones.forms import (
 )
 from apps.milestones.models import OPEN_STATUSES, Milestone, SignOffSide, Status
 from apps.milestones.services import Conflict
+from charterhub.redirects import safe_next_url
 
 LIST = "milestones/list.html"
 DETAIL = "milestones/detail.html"
@@ -84,18 +84,6 @@ def _render(
 
 def _detail_url(pk: int) -> str:
     return reverse("milestones:detail", args=[pk])
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """Where to go back to after a plain POST: the form's ``next`` if it is a path on this
-    site, otherwise ``default``. (Only a path: ``redirect()`` would take a bare word such as
-    ``on`` for a URL name and fail to reverse it.)"""
-    candidate = request.POST.get("next") or ""
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 def _access_from(user, group, memberships: dict[int, Membership]) -> GroupAccess:
@@ -436,7 +424,7 @@ def milestone_create(request: HttpRequest) -> HttpResponse:
 def milestone_update(request: HttpRequest, pk: int) -> HttpResponse:
     milestone, access = get_milestone_for_user(user=request.user, pk=pk, edit=True)
     fragment = "row" if request.POST.get("fragment") == "row" else "detail"
-    next_url = _next_url(request, _detail_url(pk))
+    next_url = safe_next_url(request, _detail_url(pk))
     form = MilestoneUpdateForm(request.POST, milestone=milestone)
     conflict = None
     if form.is_valid():
@@ -480,7 +468,7 @@ def milestone_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_log(request: HttpRequest, pk: int) -> HttpResponse:
     milestone, access = get_milestone_for_user(user=request.user, pk=pk, edit=True)
-    next_url = _next_url(request, _detail_url(pk))
+    next_url = safe_next_url(request, _detail_url(pk))
     form = MilestoneLogForm(request.POST, milestone=milestone)
     conflict = None
     if form.is_valid():
@@ -521,7 +509,7 @@ def _signing_access(request: HttpRequest, pk: int) -> GroupAccess:
 @require_POST
 def milestone_sign(request: HttpRequest, pk: int) -> HttpResponse:
     access = _signing_access(request, pk)
-    next_url = _next_url(request, _detail_url(pk))
+    next_url = safe_next_url(request, _detail_url(pk))
     try:
         milestone = services.milestone_sign_off(milestone_id=pk, user=request.user)
     except ValidationError as error:
@@ -548,7 +536,7 @@ def milestone_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_decline(request: HttpRequest, pk: int) -> HttpResponse:
     access = _signing_access(request, pk)
-    next_url = _next_url(request, _detail_url(pk))
+    next_url = safe_next_url(request, _detail_url(pk))
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
@@ -604,7 +592,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 @csrf_protect
 def _evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     _milestone, access = get_milestone_for_user(user=request.user, pk=pk, edit=True)
-    next_url = _next_url(request, _detail_url(pk))
+    next_url = safe_next_url(request, _detail_url(pk))
     form = EvidenceForm(request.POST, request.FILES)
     if getattr(request, "evidence_too_large", False):
         form.add_error(
@@ -643,7 +631,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     milestone_id = evidence.milestone_id
     if not can_remove_evidence(user=request.user, access=access, evidence=evidence):
         raise PermissionDenied(_("Only whoever added it, a co-chair or staff can remove this."))
-    next_url = _next_url(request, _detail_url(milestone_id))
+    next_url = safe_next_url(request, _detail_url(milestone_id))
     try:
         services.evidence_remove(evidence_id=pk, user=request.user)
     except ValidationError as error:

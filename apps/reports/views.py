@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -27,6 +26,7 @@ from apps.reports.models import ReportNarrative
 from apps.reports.periods import Period, period_or_404
 from apps.reports.rag import charter_today
 from apps.reports.services import Conflict
+from charterhub.redirects import safe_next_url
 
 
 def dashboard_charts(*, groups, today) -> dict:
@@ -363,17 +363,6 @@ def charter_report(request, period: str):
     )
 
 
-def _next_url(request, default: str) -> str:
-    """Where a plain POST goes back to: the form's ``next`` when it is a page of this site.
-    (Only a path: ``redirect()`` would take a bare word for a URL name and fail on it.)"""
-    candidate = request.POST.get("next") or ""
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
 def _version(value) -> int | None:
     try:
         return int(value)
@@ -417,7 +406,7 @@ def narrative_save(request, slug: str, period: str, side: str):
             message = _("Narrative saved.")
             if not request.htmx:
                 messages.success(request, message)
-                return redirect(_next_url(request, f"{page}#narrative-{group.slug}-{side}"))
+                return redirect(safe_next_url(request, f"{page}#narrative-{group.slug}-{side}"))
             block = _fresh_block(request, group, report_period, side, narrative=narrative)
             block.flash = message
             return _report_render(request, f"{REPORT_SECTION}#narrative", {"block": block})
@@ -435,7 +424,7 @@ def narrative_save(request, slug: str, period: str, side: str):
     )
     block.errors = [str(message) for messages_ in form.errors.values() for message in messages_]
     block.conflict = conflict
-    block.next = _next_url(request, block.next)
+    block.next = safe_next_url(request, block.next)
     if request.htmx:
         return _report_render(
             request, f"{REPORT_SECTION}#narrative", {"block": block}, status=status
