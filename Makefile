@@ -18,13 +18,14 @@ for p in $$(ls -d "$$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V 
 done; exit 1
 endef
 
-.PHONY: help install run test lint bench clean messages loadtest
+.PHONY: help install run test lint bench clean messages loadtest coverage
 
 help:
 	@echo "make run      start CharterHub with demo data on http://127.0.0.1:8000"
 	@echo "make test     run the whole test suite"
 	@echo "make install  create .venv with the pinned requirements"
 	@echo "make lint     ruff, Django checks, missing migrations"
+	@echo "make coverage the whole suite under coverage.py: line and branch coverage (docs/testing.md)"
 	@echo "make messages extract new interface text into locale/ and compile it (needs gettext)"
 	@echo "make bench    page benchmarks on PostgreSQL at seed_demo --scale 100 (docs/performance.md)"
 	@echo "make loadtest locust: 50 officials for 60 s against gunicorn (production settings, TLS) on PostgreSQL"
@@ -68,6 +69,11 @@ run: install
 test: install
 	$(PY) -m pytest
 
+# Line and branch coverage of apps/ and charterhub/ over the whole suite (docs/testing.md).
+coverage: install
+	$(PY) -m coverage run --branch --source=apps,charterhub -m pytest -p no:cacheprovider
+	$(PY) -m coverage report --precision=1 --skip-covered
+
 # Translations (docs/conventions.md, "Translations"): collect every marked string into
 # locale/{az,ru}/LC_MESSAGES/django.po, keeping what is translated, then compile the .mo files.
 # Both are committed, so `make run`, `make test` and the Docker image need no gettext; this
@@ -84,7 +90,7 @@ lint: install
 	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts node_modules
+	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts node_modules .coverage htmlcov
 
 # Benchmarks against a database seeded with `seed_demo --scale 100` (PostgreSQL by default;
 # BENCH_DATABASE_URL to change). Figures and how to read them: docs/performance.md.
