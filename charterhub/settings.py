@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "apps.core",
     "apps.audit",
     "apps.accounts",
     "apps.charter",
@@ -99,6 +100,8 @@ MIDDLEWARE = [
     "apps.audit.middleware.AuditMiddleware",
     # The signed-in user's saved language wins over the cookie and Accept-Language.
     "apps.accounts.middleware.UserLanguageMiddleware",
+    # …and their saved time zone, for every date shown and every "today" judged.
+    "apps.core.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import services
 from apps.accounts.middleware import set_language_cookie
 from apps.accounts.security import failure_window, password_change_blocked
-from charterhub.redirects import safe_next_url
+from apps.core.redirects import safe_next_url
 
 LANGUAGE = "accounts/language.html"
 

@@ -118,6 +118,13 @@ class WorkingGroup(TranslatedMixin, models.Model):
         return self.localized("description")
 
 
+class SignOffSide(models.TextChoices):
+    """The two signatory sides of the charter: who signs off and adopts for each government."""
+
+    AZ = "az", _("Azerbaijan")
+    US = "us", _("United States")
+
+
 class Role(models.TextChoices):
     CO_CHAIR = "co_chair", _("Co-chair")
     MEMBER = "member", _("Member")

@@ -24,7 +24,7 @@ from apps.charter.models import Membership, Role, WorkingGroup
 from apps.charter.selectors import group_members
 from apps.charter.services import membership_add, membership_change, membership_remove
 
-MEMBERS_FRAGMENT = "reports/group.html#members"
+MEMBERS_FRAGMENT = "charter/members.html#members"
 MEMBERS_PAGE = "charter/members.html"
 
 

@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import validate_time_zone
-from apps.charter.models import WorkingGroup
-from apps.milestones.models import Milestone, SignOffSide
+from apps.charter.models import SignOffSide, WorkingGroup
+from apps.milestones.models import Milestone
 
 
 class MinutesState(models.TextChoices):

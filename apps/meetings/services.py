@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from apps.charter.access import GroupAccess, group_access
 from apps.charter.models import Membership, Role, WorkingGroup
+from apps.core.conflict import Conflict, ConflictRow
 from apps.meetings.models import (
     ActionItem,
     ActionItemStatus,
@@ -57,19 +58,48 @@ OWNER_ROLES = (Role.CO_CHAIR, Role.MEMBER)
 LOCKED = "locked"
 
 
-class Conflict(Exception):
-    """A stale edit: the meeting was saved by someone else after the user loaded it.
+#: The details a stale edit shows side by side, in form order.
+DETAIL_LABELS = {
+    "title": _("Title"),
+    "starts_at_local": _("Starts at (local time)"),
+    "time_zone": _("Time zone"),
+    "duration_minutes": _("Duration (minutes)"),
+    "location": _("Location"),
+    "link": _("Online link"),
+    "agenda": _("Agenda"),
+}
 
-    ``meeting`` is the current row (its ``updated_by`` and ``updated_at`` say who and when);
-    ``version`` is the version the user had.
-    """
 
-    def __init__(self, *, meeting: Meeting, version: int):
-        self.meeting = meeting
-        self.version = version
-        super().__init__(
-            f"Meeting {meeting.pk} is at version {meeting.version}; the edit was based on {version}"
-        )
+def _details_conflict(meeting: Meeting, attempted: dict) -> Conflict:
+    """The meeting's saved details against the ones the user sent, where they differ."""
+    start = attempted.get("starts_at_local")
+    yours = {
+        **{name: str(attempted.get(name) or "") for name in DETAIL_LABELS},
+        "starts_at_local": start.strftime("%Y-%m-%d %H:%M")
+        if isinstance(start, dt.datetime)
+        else "",
+        "agenda": str(attempted.get("agenda") or "").replace("\r\n", "\n").strip(),
+    }
+    theirs = {
+        "title": meeting.title,
+        "starts_at_local": meeting_local_start(meeting).strftime("%Y-%m-%d %H:%M"),
+        "time_zone": meeting.time_zone,
+        "duration_minutes": str(meeting.duration_minutes),
+        "location": meeting.location,
+        "link": meeting.link,
+        "agenda": meeting.agenda,
+    }
+    return Conflict(
+        current=meeting,
+        attempted=attempted,
+        author=meeting.updated_by,
+        changed_at=meeting.updated_at,
+        rows=[
+            ConflictRow(label=str(label), theirs=theirs[name], yours=yours[name])
+            for name, label in DETAIL_LABELS.items()
+            if theirs[name] != yours[name]
+        ],
+    )
 
 
 @functools.cache
@@ -296,7 +326,18 @@ def meeting_update(
         _require_edit(user=user, group=meeting.group)
         _require_draft(meeting)
         if meeting.version != version:
-            raise Conflict(meeting=meeting, version=version)
+            raise _details_conflict(
+                meeting,
+                {
+                    "title": title,
+                    "starts_at_local": starts_at_local,
+                    "time_zone": time_zone,
+                    "duration_minutes": duration_minutes,
+                    "location": location,
+                    "link": link,
+                    "agenda": agenda,
+                },
+            )
         if all(getattr(meeting, field) == values[field] for field in DETAIL_FIELDS):
             return meeting
         for field in DETAIL_FIELDS:
@@ -386,7 +427,17 @@ def minutes_update(*, meeting_id: int, user, version: int, minutes: str) -> Meet
         _require_edit(user=user, group=meeting.group)
         _require_draft(meeting)
         if meeting.version != version:
-            raise Conflict(meeting=meeting, version=version)
+            raise Conflict(
+                current=meeting,
+                attempted={"minutes": minutes},
+                author=meeting.updated_by,
+                changed_at=meeting.updated_at,
+                rows=[
+                    ConflictRow(
+                        label=str(_("Minutes")), theirs=meeting.minutes, yours=minutes, long=True
+                    )
+                ],
+            )
         if meeting.minutes == minutes:
             return meeting
         _withdraw_partial_adoptions(meeting)
@@ -564,7 +615,12 @@ def minutes_adopt(*, meeting_id: int, user, version: int | None = None) -> Meeti
             )
         _require_draft(meeting)
         if version is not None and meeting.version != version:
-            raise Conflict(meeting=meeting, version=version)
+            raise Conflict(
+                current=meeting,
+                attempted={},
+                author=meeting.updated_by,
+                changed_at=meeting.updated_at,
+            )
         if not meeting.minutes.strip():
             raise ValidationError(_("There are no minutes to adopt yet: write them first."))
         adopted = set(

@@ -18,11 +18,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from apps.charter.access import GroupAccess, get_group_for_user
+from apps.charter.models import SignOffSide
+from apps.core.conflict import Conflict
+from apps.core.forms import add_service_errors
 from apps.meetings import selectors, services
 from apps.meetings.access import get_meeting_for_user
 from apps.meetings.forms import (
@@ -40,7 +44,6 @@ from apps.meetings.forms import (
     MinutesForm,
 )
 from apps.meetings.models import ActionItemStatus, Meeting, MinutesState
-from apps.milestones.models import SignOffSide
 
 PAGE = "meetings/detail.html"
 FORM_PAGE = "meetings/form.html"
@@ -62,9 +65,9 @@ def _group_from_query(request, *, edit: bool = False):
     return group
 
 
-def _viewer_time_zone(user) -> str:
-    zone = getattr(user, "time_zone", "") or "UTC"
-    return zone if zone in services.time_zone_names() else "UTC"
+def _viewer_time_zone() -> str:
+    """The reader's zone, which UserTimeZoneMiddleware made the active one."""
+    return timezone.get_current_timezone_name()
 
 
 MEETING_URL_NAMES = (
@@ -97,7 +100,7 @@ def _base(request, meeting: Meeting, access: GroupAccess) -> dict:
         "can_record": access.can_edit and not locked,
         # Follow up action items (status, promotion): also after adoption.
         "can_follow_up": access.can_edit,
-        "viewer_time_zone": _viewer_time_zone(request.user),
+        "viewer_time_zone": _viewer_time_zone(),
         "attendance_choices": [
             (status.value, status.label) for status in services.ATTENDANCE_CHOICES
         ],
@@ -208,15 +211,6 @@ def _detail_url(meeting: Meeting, anchor: str = "") -> str:
 # --- errors -------------------------------------------------------------------------------------
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: by field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _loose_errors(form, shown: Iterable[str]) -> list[str]:
     """Errors not displayed beside a visible input (hidden ids, buttons, the whole form)."""
     shown = set(shown)
@@ -278,20 +272,20 @@ def _perform(
     shown: Iterable[str] = (),
     oob: Iterable[str] | Callable[[Meeting], Iterable[str]] = (),
     render_row: Callable[[object], HttpResponse] | None = None,
-    on_conflict: Callable[[services.Conflict], HttpResponse] | None = None,
+    on_conflict: Callable[[Conflict], HttpResponse] | None = None,
 ) -> HttpResponse:
     """Validate ``form``, run the service ``call`` with its data, answer as the module says."""
     if form.is_valid():
         try:
             result = call(form.cleaned_data)
-        except services.Conflict as conflict:
+        except Conflict as conflict:
             if on_conflict is None:
                 raise
             return on_conflict(conflict)
         except ValidationError as error:
             if _is_locked(error):
                 return _locked(request, meeting, access, section, error)
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             if isinstance(result, Meeting):
                 meeting = result
@@ -334,7 +328,7 @@ def meeting_list(request):
             "upcoming": upcoming,
             "group": group,
             "new_groups": list(selectors.groups_for_new_meeting(user=request.user)),
-            "viewer_time_zone": _viewer_time_zone(request.user),
+            "viewer_time_zone": _viewer_time_zone(),
         },
     )
 
@@ -379,7 +373,7 @@ def meeting_create(request):
                     group=group, user=request.user, **_details_kwargs(form.cleaned_data)
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -391,7 +385,7 @@ def meeting_create(request):
                 return redirect(_detail_url(meeting))
         status = 422
     else:
-        zone = _viewer_time_zone(request.user)
+        zone = _viewer_time_zone()
         form = MeetingForm(
             initial={
                 "time_zone": zone if zone != "UTC" else DEFAULT_TIME_ZONE,
@@ -401,36 +395,6 @@ def meeting_create(request):
         status = 200
     context = {"form": form, "group": group, "meeting": None, "action": action}
     return _form_response(request, context, status=status)
-
-
-def _detail_rows(meeting: Meeting, data: dict) -> list[dict]:
-    """Field by field, the saved details against the ones the user submitted."""
-    theirs = {
-        "title": meeting.title,
-        "starts_at_local": services.meeting_local_start(meeting).strftime("%Y-%m-%d %H:%M"),
-        "time_zone": meeting.time_zone,
-        "duration_minutes": str(meeting.duration_minutes),
-        "location": meeting.location,
-        "link": meeting.link,
-        "agenda": meeting.agenda,
-    }
-    yours = {
-        "title": data.get("title", ""),
-        "starts_at_local": data["starts_at_local"].strftime("%Y-%m-%d %H:%M")
-        if data.get("starts_at_local")
-        else "",
-        "time_zone": data.get("time_zone", ""),
-        "duration_minutes": str(data.get("duration_minutes", "")),
-        "location": data.get("location", ""),
-        "link": data.get("link", ""),
-        "agenda": (data.get("agenda") or "").replace("\r\n", "\n").strip(),
-    }
-    labels = {name: field.label for name, field in MeetingForm.base_fields.items()}
-    return [
-        {"label": labels[name], "theirs": theirs[name], "yours": yours[name]}
-        for name in theirs
-        if theirs[name] != yours[name]
-    ]
 
 
 @login_required
@@ -474,25 +438,20 @@ def meeting_edit(request, pk: int):
                 version=form.cleaned_data["version"],
                 **_details_kwargs(form.cleaned_data),
             )
-        except services.Conflict as conflict:
-            current = conflict.meeting
+        except Conflict as conflict:
+            current = conflict.current
             data = request.POST.copy()
             data["version"] = str(current.version)
             rebound = MeetingEditForm(data, current_time_zone=current.time_zone)
             rebound.is_valid()
-            conflict_context = {
-                "by": current.updated_by,
-                "at": current.updated_at,
-                "rows": _detail_rows(current, form.cleaned_data),
-            }
             return _form_response(
                 request,
                 {
                     **context,
                     "meeting": current,
                     "form": rebound,
-                    "conflict": conflict_context,
-                    "viewer_time_zone": _viewer_time_zone(request.user),
+                    "conflict": conflict,
+                    "viewer_time_zone": _viewer_time_zone(),
                 },
                 status=409,
             )
@@ -502,7 +461,7 @@ def meeting_edit(request, pk: int):
                 if request.htmx:
                     return HttpResponseClientRedirect(_detail_url(meeting))
                 return redirect(_detail_url(meeting))
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Meeting details saved."))
             if request.htmx:
@@ -589,18 +548,13 @@ def minutes_update(request, pk: int):
     meeting, access = get_meeting_for_user(user=request.user, pk=pk, edit=True)
     form = MinutesForm(request.POST, auto_id="minutes_%s")
 
-    def on_conflict(conflict: services.Conflict) -> HttpResponse:
-        current = conflict.meeting
+    def on_conflict(conflict: Conflict) -> HttpResponse:
+        current = conflict.current
         data = request.POST.copy()
         data["version"] = str(current.version)
         extra = {
             "minutes_form": MinutesForm(data, auto_id="minutes_%s"),
-            "conflict": {
-                "by": current.updated_by,
-                "at": current.updated_at,
-                "theirs": current.minutes,
-                "yours": form.cleaned_data["minutes"],
-            },
+            "conflict": conflict,
         }
         if not request.htmx:
             return _page(request, current, access, status=409, extra=extra)
@@ -744,8 +698,8 @@ def minutes_adopt(request, pk: int):
     meeting, access = get_meeting_for_user(user=request.user, pk=pk)
     form = AdoptForm(request.POST)
 
-    def on_conflict(conflict: services.Conflict) -> HttpResponse:
-        current = conflict.meeting
+    def on_conflict(conflict: Conflict) -> HttpResponse:
+        current = conflict.current
         errors = [
             _(
                 "The minutes changed after you opened the page: read them again before "

@@ -33,16 +33,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form
-    has that field, otherwise at the top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
-
 def owner_by_email(*, group: WorkingGroup, email: str) -> User | None:
     """The group member (or co-chair) with this address, or ValidationError; blank → None."""
     email = (email or "").strip()

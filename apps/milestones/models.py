@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.charter.models import CharterSection, WorkingGroup
+from apps.charter.models import CharterSection, SignOffSide, WorkingGroup
 
 
 class Status(models.TextChoices):
@@ -37,11 +37,6 @@ class UpdateKind(models.TextChoices):
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
     ADMIN = "admin", _("Changed in the admin")
     NOTE = "note", _("Note")
-
-
-class SignOffSide(models.TextChoices):
-    AZ = "az", _("Azerbaijan")
-    US = "us", _("United States")
 
 
 class Milestone(models.Model):

@@ -2,18 +2,17 @@
 paginated and every related row a page shows is fetched with select/prefetch_related."""
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.charter.models import CharterSection, Membership, WorkingGroup
 from apps.charter.selectors import groups_visible_to
+from apps.core.time import today_for
 from apps.milestones.access import OWNER_ROLES
 from apps.milestones.models import (
     OPEN_STATUSES,
@@ -26,20 +25,6 @@ from apps.milestones.services import eligible_owners
 
 PAGE_SIZE = 50
 WINDOW_DAYS = {"7": 7, "14": 14, "30": 30}
-
-
-def user_zone(user) -> datetime.tzinfo:
-    """The user's own time zone (UTC when unknown)."""
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
-
-
-def today_for(user) -> datetime.date:
-    """Today in the user's own time zone (a Baku official's day starts 9 hours before
-    a Washington one's)."""
-    return timezone.localdate(timezone=user_zone(user))
 
 
 def milestone_list(

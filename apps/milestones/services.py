@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.charter.access import GroupAccess, group_access
 from apps.charter.models import CharterSection, Membership, WorkingGroup
+from apps.core.conflict import Conflict, ConflictRow
 from apps.milestones.access import CLOSED_STATUSES, OWNER_ROLES, can_remove_evidence
 from apps.milestones.models import (
     Evidence,
@@ -101,47 +102,18 @@ FIELD_LABELS: Final = {
 }
 
 
-class Conflict(Exception):
-    """The milestone changed since the user loaded it (their version is stale).
-
-    Carries the milestone as it is now, who made the latest change and when, and the
-    values the user tried to save, so the page can show both and lose neither.
-    """
-
-    def __init__(
-        self,
-        *,
-        milestone: Milestone,
-        author: User | None,
-        changed_at: datetime.datetime | None,
-        attempted: dict[str, Any],
-        note: str = "",
-    ) -> None:
-        super().__init__(f"milestone {milestone.pk} is at version {milestone.version}")
-        self.milestone = milestone
-        self.author = author
-        self.changed_at = changed_at
-        self.attempted = attempted
-        self.note = note
-
-    @property
-    def rows(self) -> list[dict[str, Any]]:
-        """One row per field the user tried to set: its label, theirs, yours, differs."""
-        rows = []
-        for name in EDITABLE_FIELDS:
-            if name not in self.attempted:
-                continue
-            theirs, yours = getattr(self.milestone, name), self.attempted[name]
-            rows.append(
-                {
-                    "field": name,
-                    "label": FIELD_LABELS[name],
-                    "theirs": display_value(name, theirs),
-                    "yours": display_value(name, yours),
-                    "differs": _comparable(theirs) != _comparable(yours),
-                }
-            )
-        return rows
+def conflict_rows(milestone: Milestone, attempted: dict[str, Any]) -> list[ConflictRow]:
+    """One row per field the user tried to set: its label, theirs, yours, whether they differ."""
+    return [
+        ConflictRow(
+            label=str(FIELD_LABELS[name]),
+            theirs=display_value(name, getattr(milestone, name)),
+            yours=display_value(name, attempted[name]),
+            differs=_comparable(getattr(milestone, name)) != _comparable(attempted[name]),
+        )
+        for name in EDITABLE_FIELDS
+        if name in attempted
+    ]
 
 
 def display_value(name: str, value: Any) -> str:
@@ -465,10 +437,11 @@ def _conflict(milestone: Milestone, attempted: dict[str, Any], note: str = "") -
     if milestone.owner_id:
         milestone.owner  # noqa: B018 — load it for the conflict fragment, before the lock ends
     return Conflict(
-        milestone=milestone,
+        current=milestone,
         author=latest.author if latest else None,
         changed_at=latest.created_at if latest else milestone.updated_at,
         attempted=attempted,
+        rows=conflict_rows(milestone, attempted),
         note=note,
     )
 

@@ -20,13 +20,16 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.charter.access import GroupAccess, get_group_for_user
-from apps.charter.models import Membership
+from apps.charter.models import Membership, SignOffSide
+from apps.core.conflict import Conflict
+from apps.core.forms import add_service_errors
+from apps.core.redirects import safe_next_url
+from apps.core.time import today_for
 from apps.milestones import selectors, services
 from apps.milestones.access import (
     OWNER_ROLES,
@@ -43,11 +46,8 @@ from apps.milestones.forms import (
     MilestoneFilterForm,
     MilestoneLogForm,
     MilestoneUpdateForm,
-    add_service_errors,
 )
-from apps.milestones.models import OPEN_STATUSES, Milestone, SignOffSide, Status
-from apps.milestones.services import Conflict
-from charterhub.redirects import safe_next_url
+from apps.milestones.models import OPEN_STATUSES, Milestone, Status
 
 LIST = "milestones/list.html"
 DETAIL = "milestones/detail.html"
@@ -73,10 +73,7 @@ def _render(
     status: int = 200,
     headers: dict | None = None,
 ) -> HttpResponse:
-    """Render in the user's own time zone (fragments too, which sit outside any
-    {% timezone %} block of the page)."""
-    with timezone.override(selectors.user_zone(request.user)):
-        response = render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -136,7 +133,7 @@ class FormState:
             values={name: form.data.get(name, "") for name in form.fields if name != "file"},
             # After a conflict the form carries the current version, so saving again
             # (deliberately) puts the user's values over the other person's.
-            version=conflict.milestone.version if conflict else _int(form.data.get("version")),
+            version=conflict.current.version if conflict else _int(form.data.get("version")),
             errors=errors,
             non_field=non_field,
             conflict=conflict,
@@ -201,7 +198,7 @@ def _row_response(
         milestone = selectors.milestone_row(milestone_id=milestone_id)
     except Milestone.DoesNotExist as error:  # deleted a moment ago
         raise Http404("No such milestone") from error
-    row = _row(milestone, access, selectors.today_for(request.user), form=form, flash=flash)
+    row = _row(milestone, access, today_for(request.user), form=form, flash=flash)
     return _render(request, f"{LIST}#row", {"row": row, "next": next_url}, status=status)
 
 
@@ -255,7 +252,7 @@ def _detail_context(
         ],
         "my_side_label": SignOffSide(my_side).label if my_side in SignOffSide.values else "",
         "can_sign_now": awaiting and can_sign(access) and my_side not in signed,
-        "today": selectors.today_for(user),
+        "today": today_for(user),
         "next": next_url or _detail_url(milestone_id),
         "flash": flash,
         "edit": edit,
@@ -334,7 +331,7 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.milestone_list(user=user, filters=form.filters, groups=groups)
     page = selectors.milestone_page(queryset, request.GET.get("page"))
     memberships = selectors.memberships_by_group(user=user)
-    today = selectors.today_for(user)
+    today = today_for(user)
     rows = [
         _row(milestone, _access_from(user, milestone.group, memberships), today)
         for milestone in page.object_list

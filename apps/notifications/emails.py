@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import email.policy
 import re
-import zoneinfo
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
@@ -25,6 +24,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from apps.core.time import zone_named
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -84,14 +85,6 @@ def group_url(slug: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def zone(name: str) -> zoneinfo.ZoneInfo:
-    """The user's time zone; an unknown name (not possible through the forms) falls back to UTC."""
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -137,7 +130,7 @@ def make_message(name: str, to: User, context: Mapping[str, Any]) -> Message:
     unsubscribe_url = absolute(
         reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=to.pk, scope=scope)])
     )
-    with translation.override(to.language), timezone.override(zone(to.time_zone)):
+    with translation.override(to.language), timezone.override(zone_named(to.time_zone)):
         values = {
             **context,
             "recipient": to,
@@ -232,7 +225,7 @@ def meeting_ics(meeting, *, group_name: str) -> str:
     The UID is stable (meeting-<id>@charterhub) and SEQUENCE follows the meeting's
     version, so a calendar updates the event instead of adding a second one.
     """
-    tz = zone(meeting.time_zone)
+    tz = zone_named(meeting.time_zone)
     starts = meeting.starts_at.astimezone(tz)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//CharterHub//Meeting reminders//EN")

@@ -24,6 +24,8 @@ from django.db.models import Max, QuerySet
 
 from apps.accounts.models import DigestFrequency, User
 from apps.charter.models import Membership, Role, WorkingGroup
+from apps.core.lists import FirstOf
+from apps.core.time import zone_named
 from apps.meetings.models import (
     ActionItem,
     ActionItemStatus,
@@ -38,7 +40,6 @@ from apps.notifications.emails import (
     group_url,
     meeting_url,
     milestone_url,
-    zone,
 )
 from apps.notifications.models import REMINDER_KINDS, EmailKind, EmailLog, EmailState
 
@@ -73,7 +74,7 @@ RECIPIENT_FIELDS = (
 
 def local_morning(*, tz_name: str, now: datetime) -> tuple[date, datetime] | None:
     """(the local date, 08:00 that day in UTC) when it is 08:00 or later locally; else None."""
-    tz = zone(tz_name)
+    tz = zone_named(tz_name)
     local = now.astimezone(tz)
     morning = datetime.combine(local.date(), MORNING, tzinfo=tz)
     if local < morning:
@@ -82,12 +83,12 @@ def local_morning(*, tz_name: str, now: datetime) -> tuple[date, datetime] | Non
 
 
 def local_today(*, tz_name: str, now: datetime) -> date:
-    return now.astimezone(zone(tz_name)).date()
+    return now.astimezone(zone_named(tz_name)).date()
 
 
 def next_morning(*, tz_name: str, now: datetime, weekly: bool) -> datetime:
     """The next local 08:00 (a Monday's when weekly) at or after `now`, in UTC."""
-    tz = zone(tz_name)
+    tz = zone_named(tz_name)
     day = now.astimezone(tz).date()
     while True:
         morning = datetime.combine(day, MORNING, tzinfo=tz)
@@ -450,28 +451,15 @@ class MeetingItem:
 
 
 @dataclass(frozen=True)
-class Section:
-    items: list
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.items)
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-
-@dataclass(frozen=True)
 class GroupDigest:
     group: WorkingGroup
-    completed: Section
-    status_changes: Section
-    notes: Section
-    deadlines: Section
-    overdue: Section
-    meetings_held: Section
-    meetings_coming: Section
+    completed: FirstOf
+    status_changes: FirstOf
+    notes: FirstOf
+    deadlines: FirstOf
+    overdue: FirstOf
+    meetings_held: FirstOf
+    meetings_coming: FirstOf
     #: Rendered sections, per format, language and time zone: everyone in the group with the
     #: same window and local day shares this object, so each is rendered once per run.
     fragments: dict = field(default_factory=dict, compare=False, repr=False)
@@ -489,7 +477,7 @@ class GroupDigest:
         return digest_group_fragment(self, "txt")
 
     @property
-    def sections(self) -> tuple[Section, ...]:
+    def sections(self) -> tuple[FirstOf, ...]:
         return (
             self.completed,
             self.status_changes,
@@ -551,14 +539,14 @@ class _Timeline:
         self.keys = [self.keys[i] for i in order]
         self.items = [self.items[i] for i in order]
 
-    def since(self, moment, *, newest_first: bool = True) -> Section:
+    def since(self, moment, *, newest_first: bool = True) -> FirstOf:
         start = bisect_left(self.keys, moment)
         total = len(self.items) - start
         if newest_first:
             chosen = self.items[len(self.items) - min(total, SECTION_CAP) :][::-1]
         else:
             chosen = self.items[start : start + SECTION_CAP]
-        return Section(chosen, total)
+        return FirstOf(items=chosen, more=total - len(chosen))
 
 
 @dataclass
@@ -575,15 +563,15 @@ class _GroupData:
     _by_since: dict = field(default_factory=dict)
     _digests: dict = field(default_factory=dict)
 
-    def due_sections(self, today: date) -> tuple[Section, Section]:
+    def due_sections(self, today: date) -> tuple[FirstOf, FirstOf]:
         if today not in self._by_day:
             first = bisect_left(self.open_keys, today)
             last = bisect_right(self.open_keys, today + timedelta(days=DIGEST_AHEAD_DAYS))
             overdue = self.open_items[:first]
             ahead = self.open_items[first:last]
             self._by_day[today] = (
-                Section(ahead[:SECTION_CAP], len(ahead)),
-                Section(overdue[:SECTION_CAP], len(overdue)),
+                FirstOf.from_rows(ahead, limit=SECTION_CAP),
+                FirstOf.from_rows(overdue, limit=SECTION_CAP),
             )
         return self._by_day[today]
 
@@ -602,7 +590,7 @@ class _GroupData:
             )
         completed, changes, notes, held = self._by_since[since]
         deadlines, overdue = self.due_sections(today)
-        coming = Section(self.coming[:SECTION_CAP], len(self.coming))
+        coming = FirstOf.from_rows(self.coming, limit=SECTION_CAP)
         return GroupDigest(self.group, completed, changes, notes, deadlines, overdue, held, coming)
 
 

@@ -39,6 +39,7 @@ from apps.accounts.models import (
     validate_lead_days,
     validate_time_zone,
 )
+from apps.core.conflict import Conflict
 from apps.notifications import emails, selectors
 from apps.notifications.models import REMINDER_KINDS, EmailKind, EmailLog, EmailState
 
@@ -374,15 +375,6 @@ PREFERENCE_FIELDS = (
 )
 
 
-class Conflict(Exception):
-    """The preferences changed since the form was shown (another tab, an unsubscribe link)."""
-
-    def __init__(self, *, current: dict, submitted: dict):
-        super().__init__("preferences changed since the form was shown")
-        self.current = current
-        self.submitted = submitted
-
-
 def preferences_of(user: User) -> dict:
     return {name: getattr(user, name) for name in PREFERENCE_FIELDS}
 
@@ -424,7 +416,8 @@ def preferences_update(
         if current == submitted:
             return locked
         if preferences_fingerprint(current) != fingerprint:
-            raise Conflict(current=current, submitted=submitted)
+            # The rows are the view's: their labels are the form's.
+            raise Conflict(current=current, attempted=submitted)
         for name, value in submitted.items():
             setattr(locked, name, value)
         # The model's own field checks (choices, the time zone validator); the lead days

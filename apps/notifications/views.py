@@ -11,6 +11,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.accounts.models import DigestFrequency
+from apps.core.conflict import Conflict, ConflictRow
+from apps.core.time import zone_named
 from apps.notifications import access, emails, selectors, services
 from apps.notifications.forms import PreferencesForm
 
@@ -36,11 +38,15 @@ def preferences(request):
         return render(request, template, {"form": form}, status=422)
     try:
         services.preferences_update(user=request.user, **form.cleaned_data)
-    except services.Conflict as conflict:
+    except Conflict as conflict:
         # The form again, filled with what is saved now; the table shows what differs.
         context = {
             "form": _preferences_form(conflict.current),
-            "conflict": _conflict_rows(conflict),
+            "conflict": Conflict(
+                current=conflict.current,
+                attempted=conflict.attempted,
+                rows=_conflict_rows(conflict),
+            ),
         }
         return render(request, template, context, status=409)
     except ValidationError as error:
@@ -53,14 +59,20 @@ def preferences(request):
     return redirect("notifications:preferences")
 
 
-def _conflict_rows(conflict: services.Conflict) -> list[tuple[str, str, str]]:
-    """(label, saved now, what you sent) for each preference that differs."""
+def _conflict_rows(conflict: Conflict) -> list[ConflictRow]:
+    """Each preference that differs: saved now, and what the user sent."""
     form = PreferencesForm()
     rows = []
     for name in services.PREFERENCE_FIELDS:
-        now, yours = conflict.current[name], conflict.submitted[name]
+        now, yours = conflict.current[name], conflict.attempted[name]
         if now != yours:
-            rows.append((form.fields[name].label, _display(name, now), _display(name, yours)))
+            rows.append(
+                ConflictRow(
+                    label=str(form.fields[name].label),
+                    theirs=_display(name, now),
+                    yours=_display(name, yours),
+                )
+            )
     return rows
 
 
@@ -104,7 +116,7 @@ def digest_preview(request, user_id: int):
         message = emails.make_message("digest", subject, {"digest": preview.digest})
         with (
             translation.override(subject.language),
-            timezone.override(emails.zone(subject.time_zone)),
+            timezone.override(zone_named(subject.time_zone)),
         ):
             digest_html = render_to_string(
                 "emails/_digest_content.html", {"digest": preview.digest}

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from apps.core.time import today_for
 from apps.milestones import selectors
 from apps.milestones.forms import MilestoneFilterForm
 from apps.reports.roadmap_csv import COLUMNS, MAX_BYTES, MAX_ROWS, write_roadmap
@@ -57,7 +58,7 @@ def milestones_export(request: HttpRequest) -> StreamingHttpResponse:
         write_roadmap(queryset.iterator(chunk_size=2000)),
         content_type="text/csv; charset=utf-8",
     )
-    filename = f"milestones-{selectors.today_for(user).isoformat()}.csv"
+    filename = f"milestones-{today_for(user).isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"

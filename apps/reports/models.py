@@ -3,8 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.charter.models import WorkingGroup
-from apps.milestones.models import SignOffSide
+from apps.charter.models import SignOffSide, WorkingGroup
 
 
 class ReportNarrative(models.Model):

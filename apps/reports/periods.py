@@ -1,8 +1,8 @@
 """Reporting periods: calendar quarters, named like ``2026-Q3``.
 
 The first period is the quarter in which the charter was signed (10 February 2026 → 2026-Q1),
-the last one the current quarter of the charter day (UTC, ``charter_today()``), so the same
-URL names the same period for officials in Baku and in Washington. A period's moments are
+the last one the quarter of the reader's day (``apps.core.time.today_for``). The periods
+themselves are the same for officials in Baku and in Washington: a period's moments are
 midnight UTC: a period runs from ``start_at`` (its first day, 00:00 UTC) up to, not including,
 ``end_at`` (the first day of the next quarter, 00:00 UTC).
 """

@@ -8,8 +8,8 @@ sign-off; done and cancelled milestones never count):
   included) and has had no progress logged — no entry in its progress log — in the last 14 days.
 * **Green** otherwise, including a group with no open milestones.
 
-"Today" is the charter day: the current date in UTC (``charter_today()``), the same for every
-viewer, so officials in Baku and in Washington always see the same colour for the same group.
+"Today" is the reader's own calendar day (``apps.core.time.today_for``; the rule is in
+docs/conventions.md, "Time"), the same day their milestone list and reminders use.
 "The last 14 days" starts at midnight UTC fourteen days before today.
 
 ``annotate_rag()`` adds the status to a queryset of working groups as one SQL ``CASE`` over
@@ -22,8 +22,8 @@ are in ``templates/reports/_rag.html``.
 import datetime as dt
 
 from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
-from django.utils import timezone
 
+from apps.core.time import today_for
 from apps.milestones.models import OPEN_STATUSES, Milestone, MilestoneUpdate, Status
 
 RED = "red"
@@ -34,11 +34,6 @@ GREEN = "green"
 WINDOW_DAYS = 14
 
 
-def charter_today() -> dt.date:
-    """The charter day: today's date in UTC, whatever time zone is active."""
-    return timezone.now().astimezone(dt.UTC).date()
-
-
 def progress_window_start(today: dt.date) -> dt.datetime:
     """Progress logged at or after this moment counts as recent."""
     return dt.datetime.combine(today - dt.timedelta(days=WINDOW_DAYS), dt.time.min, tzinfo=dt.UTC)
@@ -46,7 +41,7 @@ def progress_window_start(today: dt.date) -> dt.datetime:
 
 def rag_expression(*, today: dt.date | None = None, group_ref: str = "pk") -> Case:
     """The RAG status of the working group whose id is ``OuterRef(group_ref)``."""
-    today = today or charter_today()
+    today = today or today_for()
     open_milestones = Milestone.objects.filter(group=OuterRef(group_ref), status__in=OPEN_STATUSES)
     recent_progress = MilestoneUpdate.objects.filter(
         milestone=OuterRef("pk"), created_at__gte=progress_window_start(today)

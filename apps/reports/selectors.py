@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 
 from apps.charter.models import Charter, Membership, Role, WorkingGroup
 from apps.charter.selectors import groups_visible_to
+from apps.core.lists import FirstOf
 from apps.meetings.models import (
     ActionItem,
     ActionItemStatus,
@@ -83,33 +84,11 @@ class Figures:
 
 
 @dataclass
-class Capped:
-    """The first ``limit`` rows of a list, and whether there are more."""
-
-    items: list
-    more: bool = False
-
-    @classmethod
-    def of(cls, queryset: QuerySet, limit: int) -> "Capped":
-        rows = list(queryset[: limit + 1])
-        return cls(items=rows[:limit], more=len(rows) > limit)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-
-@dataclass
 class MyWork:
-    milestones: Capped
-    action_items: Capped
-    signoffs: Capped
-    minutes: Capped
+    milestones: FirstOf
+    action_items: FirstOf
+    signoffs: FirstOf
+    minutes: FirstOf
     empty: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -264,10 +243,10 @@ def my_work(*, user, limit: int = MY_WORK_LIMIT) -> MyWork:
         .order_by("starts_at", "pk")
     )
     return MyWork(
-        milestones=Capped.of(milestones, limit),
-        action_items=Capped.of(action_items, limit),
-        signoffs=Capped.of(signoffs, limit),
-        minutes=Capped.of(minutes, limit),
+        milestones=FirstOf.from_query(milestones, limit=limit),
+        action_items=FirstOf.from_query(action_items, limit=limit),
+        signoffs=FirstOf.from_query(signoffs, limit=limit),
+        minutes=FirstOf.from_query(minutes, limit=limit),
     )
 
 
@@ -283,7 +262,7 @@ def group_overview(*, group: WorkingGroup, today: dt.date) -> tuple[str, Figures
     return rag, figures
 
 
-def group_open_milestones(*, group: WorkingGroup, limit: int = GROUP_MILESTONES_LIMIT) -> Capped:
+def group_open_milestones(*, group: WorkingGroup, limit: int = GROUP_MILESTONES_LIMIT) -> FirstOf:
     """Open milestones by due date: the overdue ones first, then the next due.
 
     On PostgreSQL this is a UNION ALL of one short, index-ordered scan per open status (the
@@ -300,7 +279,7 @@ def group_open_milestones(*, group: WorkingGroup, limit: int = GROUP_MILESTONES_
         ordered = parts[0].union(*parts[1:], all=True).order_by("due_date", "pk")
     else:
         ordered = milestones.filter(status__in=OPEN_STATUSES).order_by("due_date", "pk")
-    return Capped.of(ordered, limit)
+    return FirstOf.from_query(ordered, limit=limit)
 
 
 def group_meetings(
@@ -354,27 +333,6 @@ def completed_per_week(*, group_ids) -> dict[dt.date, int]:
 
 #: How many rows each list of a report shows per group; the counts beside them are exact.
 REPORT_LIST_LIMIT = 100
-
-
-@dataclass
-class ReportList:
-    """The first rows of one list of a group's report, and how many there are in all."""
-
-    items: list
-    total: int = 0
-
-    @property
-    def more(self) -> int:
-        return max(self.total - len(self.items), 0)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 @dataclass(frozen=True)
@@ -473,7 +431,7 @@ def report_groups(*, groups: QuerySet, moment: ReportMoment) -> list[WorkingGrou
 
 def _capped_per_group(
     queryset: QuerySet, *, group_field: str, order_by: list, limit: int
-) -> dict[int, ReportList]:
+) -> dict[int, FirstOf]:
     """The first ``limit`` rows of ``queryset`` per group (in ``order_by`` order) and each
     group's total, in one query: the database numbers and counts the rows of each group with
     window functions and returns only the first ``limit`` of each."""
@@ -486,16 +444,19 @@ def _capped_per_group(
         .filter(report_rank__lte=limit)
         .order_by(group_field, "report_rank")
     )
-    lists: dict[int, ReportList] = {}
+    items: dict[int, list] = {}
+    totals: dict[int, int] = {}
     for row in rows:
-        entry = lists.setdefault(row.report_group, ReportList(items=[], total=row.report_total))
-        entry.items.append(row)
-    return lists
+        items.setdefault(row.report_group, []).append(row)
+        totals[row.report_group] = row.report_total
+    return {
+        group: FirstOf(items=rows, more=totals[group] - len(rows)) for group, rows in items.items()
+    }
 
 
 def report_completed(
     *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
-) -> dict[int, ReportList]:
+) -> dict[int, FirstOf]:
     """Milestones completed in the period (done now, completed between its start and end),
     in the order they were completed."""
     period = moment.period
@@ -515,7 +476,7 @@ def report_completed(
 
 def report_overdue(
     *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
-) -> dict[int, ReportList]:
+) -> dict[int, FirstOf]:
     """Milestones overdue at the report's moment (open then, due before its charter day),
     oldest due date first, with ``status_then``."""
     milestones = (
@@ -533,7 +494,7 @@ def report_overdue(
 
 def report_coming(
     *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
-) -> dict[int, ReportList]:
+) -> dict[int, FirstOf]:
     """Milestones due in the next period and open at the report's moment, by due date."""
     following = moment.period.next
     milestones = (
@@ -556,7 +517,7 @@ def report_coming(
 
 def report_decisions(
     *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
-) -> dict[int, ReportList]:
+) -> dict[int, FirstOf]:
     """Decisions recorded at the groups' meetings held in the period, by meeting date."""
     period = moment.period
     decisions = Decision.objects.filter(

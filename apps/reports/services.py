@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.charter.access import group_access
-from apps.charter.models import WorkingGroup
-from apps.milestones.models import SignOffSide
+from apps.charter.models import SignOffSide, WorkingGroup
+from apps.core.conflict import Conflict, ConflictRow
+from apps.core.time import today_for
 from apps.reports.calendar import TOKEN_BYTES
 from apps.reports.models import ReportNarrative
 from apps.reports.periods import Period
-from apps.reports.rag import charter_today
 
 
 def calendar_token_regenerate(*, user: User) -> str:
@@ -43,25 +43,18 @@ def calendar_token_revoke(*, user: User) -> None:
 NARRATIVE_MAX_LENGTH: Final = 6000
 
 
-class Conflict(Exception):
-    """The narrative changed since the co-chair loaded it (their version is stale).
-
-    Carries the narrative as it is now (who saved it and when) and the text the co-chair
-    tried to save, so the page can show both and lose neither.
-    """
-
-    def __init__(self, *, narrative: ReportNarrative, attempted: str) -> None:
-        super().__init__(f"narrative {narrative.pk} is at version {narrative.version}")
-        self.narrative = narrative
-        self.attempted = attempted
-
-    @property
-    def author(self) -> User | None:
-        return self.narrative.updated_by
-
-    @property
-    def changed_at(self):
-        return self.narrative.updated_at
+def _narrative_conflict(narrative: ReportNarrative, attempted: str) -> Conflict:
+    return Conflict(
+        current=narrative,
+        attempted={"text": attempted},
+        author=narrative.updated_by,
+        changed_at=narrative.updated_at,
+        rows=[
+            ConflictRow(
+                label=str(_("Narrative")), theirs=narrative.text, yours=attempted, long=True
+            )
+        ],
+    )
 
 
 def clean_narrative_text(text: str) -> str:
@@ -104,7 +97,7 @@ def report_narrative_save(
         raise PermissionDenied(
             gettext("Only the group's co-chair for this side can write its narrative.")
         )
-    if period.start > charter_today():
+    if period.start > today_for(user):
         raise ValidationError(_("This period has not started yet."), code="future")
     text = clean_narrative_text(text)
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
@@ -130,9 +123,9 @@ def report_narrative_save(
             except IntegrityError:
                 # Written a moment ago in another tab: the same as a stale version.
                 narrative = ReportNarrative.objects.select_related("updated_by").get(**key)
-                raise Conflict(narrative=narrative, attempted=text) from None
+                raise _narrative_conflict(narrative, text) from None
         if version != narrative.version:
-            raise Conflict(narrative=narrative, attempted=text)
+            raise _narrative_conflict(narrative, text)
         if narrative.text == text:
             return narrative
         narrative.text = text

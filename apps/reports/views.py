@@ -14,19 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.charter.access import get_group_for_user
-from apps.charter.models import Membership, WorkingGroup
+from apps.charter.models import Membership, SignOffSide, WorkingGroup
 from apps.charter.selectors import charter_current, groups_visible_to
 from apps.charter.views import members_context
-from apps.milestones.forms import add_service_errors
-from apps.milestones.models import SignOffSide
-from apps.milestones.selectors import user_zone
+from apps.core.conflict import Conflict
+from apps.core.forms import add_service_errors
+from apps.core.lists import FirstOf
+from apps.core.redirects import safe_next_url
+from apps.core.time import today_for
 from apps.reports import charts, selectors, services
 from apps.reports.forms import NarrativeForm
 from apps.reports.models import ReportNarrative
 from apps.reports.periods import Period, period_or_404
-from apps.reports.rag import charter_today
-from apps.reports.services import Conflict
-from charterhub.redirects import safe_next_url
 
 
 def dashboard_charts(*, groups, today) -> dict:
@@ -72,7 +71,7 @@ def group_charts(*, group, figures, today) -> dict:
 @require_safe
 def dashboard(request):
     """The charter, the groups the user may see as cards, and the user's own work."""
-    now, today = timezone.now(), charter_today()
+    now, today = timezone.now(), today_for(request.user)
     groups = selectors.dashboard_groups(user=request.user, today=today, now=now)
     return render(
         request,
@@ -92,7 +91,7 @@ def dashboard(request):
 def group(request, slug: str):
     """One working group: its status and figures, members, open milestones and meetings."""
     group, access = get_group_for_user(user=request.user, slug=slug)
-    now, today = timezone.now(), charter_today()
+    now, today = timezone.now(), today_for(request.user)
     rag, figures = selectors.group_overview(group=group, today=today)
     upcoming, past = selectors.group_meetings(group=group, now=now)
     return render(
@@ -179,16 +178,14 @@ class ReportSection:
 
     group: WorkingGroup
     narratives: list[NarrativeBlock]
-    completed: selectors.ReportList
-    overdue: selectors.ReportList
-    coming: selectors.ReportList
-    decisions: selectors.ReportList
+    completed: FirstOf
+    overdue: FirstOf
+    coming: FirstOf
+    decisions: FirstOf
 
 
 def _report_render(request, template: str, context: dict, *, status: int = 200):
-    """Render in the user's time zone (fragments too, which sit outside any {% timezone %})."""
-    with timezone.override(user_zone(request.user)):
-        return render(request, template, context, status=status)
+    return render(request, template, context, status=status)
 
 
 def _group_report_url(group: WorkingGroup, period: Period) -> str:
@@ -236,7 +233,7 @@ def _report_sections(
         "coming": selectors.report_coming(group_ids=ids, moment=moment),
         "decisions": selectors.report_decisions(group_ids=ids, moment=moment),
     }
-    empty = selectors.ReportList(items=[])
+    empty = FirstOf(items=[])
     return [
         ReportSection(
             group=group,
@@ -275,7 +272,7 @@ def _group_report(
 ):
     """The group's report page; ``block`` replaces the narrative of its side (after a
     refused save, to show the co-chair's text with the errors or the conflict)."""
-    now, today = timezone.now(), charter_today()
+    now, today = timezone.now(), today_for(request.user)
     periods = selectors.report_periods(today=today)
     period = period_or_404(period_value, periods=periods)
     moment = selectors.ReportMoment.of(period, today=today, now=now)
@@ -307,7 +304,7 @@ def _group_report(
 def group_report_current(request, slug: str):
     """The group's report for the period picked (``?period=2026-Q3``), else the current one."""
     group, _access = get_group_for_user(user=request.user, slug=slug)
-    today = charter_today()
+    today = today_for(request.user)
     value = request.GET.get("period")
     if value is None:
         period = Period.of(today)
@@ -328,7 +325,7 @@ def group_report(request, slug: str, period: str):
 @require_safe
 def charter_report_current(request):
     """The charter-wide report for the period picked (``?period=``), else the current one."""
-    today = charter_today()
+    today = today_for(request.user)
     value = request.GET.get("period")
     if value is None:
         period = Period.of(today)
@@ -341,7 +338,7 @@ def charter_report_current(request):
 @require_safe
 def charter_report(request, period: str):
     """Every working group the user may see, joined in one printable report."""
-    now, today = timezone.now(), charter_today()
+    now, today = timezone.now(), today_for(request.user)
     periods = selectors.report_periods(today=today)
     period = period_or_404(period, periods=periods)
     moment = selectors.ReportMoment.of(period, today=today, now=now)
@@ -377,7 +374,7 @@ def narrative_save(request, slug: str, period: str, side: str):
     422 with the errors, 409 with the conflict). Plain form post: a redirect back with a
     message (PRG), or the whole report page with the errors (422) or the conflict (409)."""
     group, access = get_group_for_user(user=request.user, slug=slug)
-    today = charter_today()
+    today = today_for(request.user)
     report_period = period_or_404(period, periods=selectors.report_periods(today=today))
     if side not in SignOffSide.values:
         raise Http404("No such side")
@@ -416,12 +413,10 @@ def narrative_save(request, slug: str, period: str, side: str):
         group,
         report_period,
         side,
-        narrative=conflict.narrative if conflict else None,
+        narrative=conflict.current if conflict else None,
     )
     block.form_text = request.POST.get("text", "")
-    block.version = (
-        conflict.narrative.version if conflict else _version(request.POST.get("version"))
-    )
+    block.version = conflict.current.version if conflict else _version(request.POST.get("version"))
     block.errors = [str(message) for messages_ in form.errors.values() for message in messages_]
     block.conflict = conflict
     block.next = safe_next_url(request, block.next)

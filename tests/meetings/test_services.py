@@ -212,10 +212,10 @@ def test_it_refuses_a_stale_details_edit_with_who_changed_it(meeting, member, co
     before = snapshot()
     with pytest.raises(services.Conflict) as excinfo:
         update(meeting, member, 1, title="Changed by the member")
-    assert excinfo.value.meeting.version == 2
-    assert excinfo.value.meeting.updated_by == cochair_us
-    assert excinfo.value.meeting.title == "Changed by the US co-chair"
-    assert excinfo.value.version == 1
+    assert excinfo.value.current.version == 2
+    assert excinfo.value.current.updated_by == cochair_us
+    assert excinfo.value.current.title == "Changed by the US co-chair"
+    assert excinfo.value.attempted["title"] == "Changed by the member"
     assert snapshot() == before
 
 
@@ -321,7 +321,7 @@ def test_it_refuses_stale_minutes_and_names_who_saved_them(meeting, member, coch
     services.minutes_update(meeting_id=meeting.pk, user=cochair_us, version=1, minutes="US text")
     with pytest.raises(services.Conflict) as excinfo:
         services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="AZ text")
-    current = excinfo.value.meeting
+    current = excinfo.value.current
     assert (current.minutes, current.updated_by, current.version) == ("US text", cochair_us, 2)
     assert Meeting.objects.get(pk=meeting.pk).minutes == "US text"
 

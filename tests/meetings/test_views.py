@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import formats
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -299,18 +300,20 @@ def test_it_shows_a_stale_minutes_edit_as_a_conflict(client, meeting, member, co
     assert response.status_code == 409
     body = response.content.decode()
     assert "Someone else saved these minutes while you were editing." in body
-    assert "Cochair Us saved them on" in body
+    assert "Cochair Us saved a change" in body
     when = Meeting.objects.get(pk=meeting.pk).updated_at
-    assert f"{when.astimezone(dt.timezone(dt.timedelta(hours=4))):%-d %B %Y, %H:%M}" in body
+    # In the reader's zone (the member's, Baku: UTC+4).
+    baku = when.astimezone(dt.timezone(dt.timedelta(hours=4)))
+    assert formats.date_format(baku, "DATETIME_FORMAT") in body
     assert '<pre class="version-theirs">The US co-chair&#x27;s text.</pre>' in body
     assert '<pre class="version-yours">The member&#x27;s text.</pre>' in body
-    assert f'href="{url("detail", meeting)}#minutes">Reload the page</a>' in body
+    assert f'href="{url("detail", meeting)}">Reload to see the current version</a>' in body
     assert 'name="version" value="2"' in body  # saving again deliberately replaces theirs
     assert snapshot() == before
 
     full = client.post(url("minutes", meeting), {"minutes": "The member's text.", "version": 1})
     assert full.status_code == 409
-    assert "Cochair Us saved them on" in full.content.decode()
+    assert "Cochair Us saved a change" in full.content.decode()
     assert snapshot() == before
 
 
@@ -662,10 +665,10 @@ def test_it_shows_a_stale_details_edit_as_a_conflict(client, meeting, member, co
     assert response.status_code == 409
     body = response.content.decode()
     assert "Someone else saved this meeting while you were editing." in body
-    assert "Cochair Us saved it on" in body
+    assert "Cochair Us saved a change" in body
     assert '<td class="version-theirs">Changed by the US</td>' in body
     assert '<td class="version-yours">Changed by the member</td>' in body
-    assert f'href="{url("edit", meeting)}">Reload the page</a>' in body
+    assert f'href="{url("edit", meeting)}">Reload to see the current version</a>' in body
     assert 'name="version" value="2"' in body
     assert snapshot() == before
 

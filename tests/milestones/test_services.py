@@ -9,11 +9,11 @@ from django.db import connection, connections
 
 from apps.accounts.models import Side
 from apps.charter.models import CharterSection, Membership, Role
+from apps.core.conflict import Conflict
 from apps.milestones import services
 from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status, UpdateKind
 from apps.milestones.services import (
     UNSET,
-    Conflict,
     milestone_create,
     milestone_decline,
     milestone_log_progress,
@@ -220,12 +220,12 @@ def test_it_refuses_a_stale_version_with_a_conflict(milestone, member, cochair_a
     assert snapshot(milestone) == before
     assert conflict.author == cochair_az
     assert conflict.changed_at == latest(milestone).created_at
-    assert conflict.milestone.version == 2
+    assert conflict.current.version == 2
     assert conflict.attempted == {"status": Status.BLOCKED, "progress": 10}
-    rows = {row["field"]: row for row in conflict.rows}
-    assert (rows["status"]["theirs"], rows["status"]["yours"]) == ("In progress", "Blocked")
-    assert (rows["progress"]["theirs"], rows["progress"]["yours"]) == ("40 %", "10 %")
-    assert rows["status"]["differs"]
+    rows = {row.label: row for row in conflict.rows}
+    assert (rows["Status"].theirs, rows["Status"].yours) == ("In progress", "Blocked")
+    assert (rows["Progress"].theirs, rows["Progress"].yours) == ("40 %", "10 %")
+    assert rows["Status"].differs
 
 
 def test_it_names_the_editor_not_a_later_note_in_a_conflict(milestone, member, cochair_az):

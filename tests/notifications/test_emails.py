@@ -162,11 +162,6 @@ def test_it_signs_unsubscribe_tokens_for_a_user_and_a_scope(scope):
         emails.unsubscribe_token_read(token[:-1] + ("A" if token[-1] != "A" else "B"))
 
 
-def test_it_falls_back_to_utc_for_an_unknown_zone():
-    assert emails.zone("Not/A_Zone").key == "UTC"
-    assert emails.zone("Asia/Baku").key == "Asia/Baku"
-
-
 def test_it_keeps_a_long_message_id_on_one_line(member, ref, settings):
     settings.SITE_URL = "https://charterhub.strategic-partnership.example.gov"
     message = reminder(member, ref)

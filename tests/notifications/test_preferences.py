@@ -141,7 +141,7 @@ def test_it_reports_a_change_made_elsewhere_meanwhile(signed_in, client, member)
     assert response.status_code == 409
     body = response.content.decode()
     assert "changed somewhere else since you opened this page" in body
-    assert response.context["conflict"] == [
+    assert [(r.label, r.theirs, r.yours) for r in response.context["conflict"].rows] == [
         ("Progress digest", "Off", "Weekly (Monday)"),
         ("Remind me this many days before a due date", "14, 7, 1", "21, 3"),
         ("Email language", "en", "ru"),

@@ -570,7 +570,7 @@ def test_it_refuses_a_stale_save_with_a_conflict(client, cochair_az, energy, htm
     body = response.content.decode()
     assert ("<html" in body) is not htmx
     assert "This narrative was changed while you were editing it." in body
-    assert "You saved it yourself" in body
+    assert "You saved a change yourself" in body
     assert "Second, from another tab." in body and "Mine, stale." in body
     assert 'name="version" value="2"' in body  # saving again puts my text in place
     assert "Reload to see the current version" in body
@@ -588,7 +588,7 @@ def test_it_names_who_changed_the_narrative_in_the_conflict(client, cochair_az, 
     client.force_login(cochair_az)
     response = client.post(narrative_url(), {"text": "Mine.", "version": "1"}, headers=HTMX)
     assert response.status_code == 409
-    assert "Deputy Aliyev saved it" in response.content.decode()
+    assert "Deputy Aliyev saved a change" in response.content.decode()
 
 
 def test_it_turns_two_first_saves_into_a_conflict(client, cochair_az, energy):

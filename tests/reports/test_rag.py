@@ -8,8 +8,9 @@ import time_machine
 from django.utils import timezone
 
 from apps.charter.models import WorkingGroup
+from apps.core.time import today_for
 from apps.milestones.models import Milestone, MilestoneUpdate, Status
-from apps.reports.rag import AMBER, GREEN, RED, annotate_rag, charter_today
+from apps.reports.rag import AMBER, GREEN, RED, annotate_rag
 
 pytestmark = pytest.mark.django_db
 
@@ -136,15 +137,16 @@ def test_it_prefers_red_to_amber(energy):
     assert rag_of(energy) == RED
 
 
-def test_it_uses_the_utc_date_whatever_the_viewers_time_zone(energy, frozen):
-    """At 23:30 UTC it is already tomorrow in Baku; the charter day is still today."""
+def test_it_judges_overdue_on_the_readers_own_day(energy, frozen):
+    """At 23:30 UTC it is already tomorrow in Baku: there, yesterday's due date has passed."""
     frozen.move_to(dt.datetime(2026, 6, 15, 23, 30, tzinfo=dt.UTC))
     target = milestone(energy, due=0)
     log_progress(target, days_ago=0)
+    assert today_for() == dt.date(2026, 6, 15)
+    assert rag_of(energy) == GREEN
     with timezone.override(zoneinfo.ZoneInfo("Asia/Baku")):
-        assert timezone.localdate() == dt.date(2026, 6, 16)
-        assert charter_today() == dt.date(2026, 6, 15)
-        assert rag_of(energy) == GREEN
+        assert today_for() == dt.date(2026, 6, 16)
+        assert rag_of(energy) == RED
 
 
 def test_it_turns_red_the_day_after_the_due_date(energy, frozen):

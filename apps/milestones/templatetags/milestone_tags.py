@@ -8,7 +8,8 @@ from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from apps.milestones.models import MilestoneUpdate, SignOffSide, Status, UpdateKind
+from apps.charter.models import SignOffSide
+from apps.milestones.models import MilestoneUpdate, Status, UpdateKind
 from apps.milestones.services import FIELD_LABELS
 
 register = template.Library()
