@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import services
 from apps.accounts.middleware import set_language_cookie
 from apps.accounts.security import failure_window, password_change_blocked
+from apps.core.answers import answer_redirect, answer_refused
 from apps.core.redirects import safe_next_url
 
 LANGUAGE = "accounts/language.html"
@@ -67,22 +67,19 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
 
 
 class HtmxFormMixin:
-    """A form page that also answers htmx: a refused form is the page's ``form`` partial at
-    422 (the whole page at 422 without htmx); success is HX-Redirect (a redirect without)."""
+    """A form page that also answers htmx, with the core answers: a refused form is the
+    page's ``form`` partial at 422 (the whole page without htmx); success is a redirect."""
 
     def form_invalid(self, form):
-        template = f"{self.template_name}#form" if self.request.htmx else self.template_name
-        return self.response_class(
-            request=self.request,
-            template=template,
+        return answer_refused(
+            self.request,
+            page=self.template_name,
+            fragment=f"{self.template_name}#form",
             context=self.get_context_data(form=form),
-            status=422,
         )
 
     def done(self, url: str) -> HttpResponse:
-        if self.request.htmx:
-            return HttpResponse(status=204, headers={"HX-Redirect": url})
-        return redirect(url)
+        return answer_redirect(self.request, url)
 
 
 class PasswordResetView(HtmxFormMixin, auth_views.PasswordResetView):
@@ -147,17 +144,17 @@ def language_set(request: HttpRequest) -> HttpResponse:
         else:
             services.language_clean(language)
     except ValidationError as error:
-        context = {"errors": error.messages, "next": next_url}
-        template = f"{LANGUAGE}#language_form" if request.htmx else LANGUAGE
-        return render(request, template, context, status=422)
+        return answer_refused(
+            request,
+            page=LANGUAGE,
+            fragment=f"{LANGUAGE}#language_form",
+            context={"errors": error.messages, "next": next_url},
+        )
     # The message (and the page after the redirect) in the language just chosen.
     translation.activate(language)
     request.LANGUAGE_CODE = language
     # Translators: says that the interface is now in *your* language, named in it.
     messages.success(request, _("The interface is now in English."))
-    if request.htmx:
-        response = HttpResponse(status=204, headers={"HX-Redirect": next_url})
-    else:
-        response = redirect(next_url)
+    response = answer_redirect(request, next_url)
     set_language_cookie(response, language)
     return response

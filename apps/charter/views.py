@@ -7,15 +7,12 @@ the group page with a message (PRG); a failure shows the members section as a pa
 with the errors (422 / 409), the input kept.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.models import Side
 from apps.charter.access import GroupAccess, get_group_for_user, group_access
@@ -23,6 +20,7 @@ from apps.charter.forms import MemberAddForm, MemberChangeForm
 from apps.charter.models import Membership, Role, WorkingGroup
 from apps.charter.selectors import group_members
 from apps.charter.services import membership_add, membership_change, membership_remove
+from apps.core.answers import answer_done, answer_refused
 
 MEMBERS_FRAGMENT = "charter/members.html#members"
 MEMBERS_PAGE = "charter/members.html"
@@ -95,20 +93,24 @@ def _done(request, group: WorkingGroup, notice: str):
     """
     access = group_access(user=request.user, group=group)
     if not access.can_view:
-        messages.success(request, notice)
-        url = reverse("dashboard")
-        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    if request.htmx:
-        context = members_context(group=group, access=access, notice=notice)
-        return render(request, MEMBERS_FRAGMENT, context)
-    messages.success(request, notice)
-    return redirect("reports:group", slug=group.slug)
+        return answer_done(request, message=notice, url=reverse("dashboard"))
+    return answer_done(
+        request,
+        message=notice,
+        url=reverse("reports:group", args=[group.slug]),
+        fragment=MEMBERS_FRAGMENT,
+        context=lambda: members_context(group=group, access=access, notice=notice),
+    )
 
 
 def _refused(request, group: WorkingGroup, access: GroupAccess, *, status: int, **context):
-    template = MEMBERS_FRAGMENT if request.htmx else MEMBERS_PAGE
-    context = members_context(group=group, access=access, **context)
-    return render(request, template, context, status=status)
+    return answer_refused(
+        request,
+        page=MEMBERS_PAGE,
+        fragment=MEMBERS_FRAGMENT,
+        context=members_context(group=group, access=access, **context),
+        status=status,
+    )
 
 
 def _status_for(error: ValidationError) -> int:

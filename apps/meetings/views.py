@@ -16,15 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from apps.charter.access import GroupAccess, get_group_for_user
 from apps.charter.models import SignOffSide
+from apps.core.answers import answer_done, answer_redirect, answer_refused
 from apps.core.conflict import Conflict
 from apps.core.forms import add_service_errors
 from apps.meetings import selectors, services
@@ -46,6 +45,8 @@ from apps.meetings.forms import (
 from apps.meetings.models import ActionItemStatus, Meeting, MinutesState
 
 PAGE = "meetings/detail.html"
+# An htmx answer: one section of PAGE and others out of band (see _sections_context).
+SECTIONS_ANSWER = "meetings/sections.html"
 FORM_PAGE = "meetings/form.html"
 LIST_PAGE = "meetings/list.html"
 PER_PAGE = 25
@@ -173,12 +174,31 @@ SECTIONS: dict[str, Callable[[Meeting, GroupAccess], dict]] = {
 NEEDS = {"minutes": ("minutes", "adoption")}
 
 
-def _page(request, meeting, access, *, status: int = 200, extra: dict | None = None):
+def _page_context(request, meeting, access, extra: dict | None = None) -> dict:
     context = _base(request, meeting, access)
     for build in SECTIONS.values():
         context.update(build(meeting, access))
     context.update(extra or {})
-    return render(request, PAGE, context, status=status)
+    return context
+
+
+def _page(request, meeting, access, *, status: int = 200, extra: dict | None = None):
+    return render(request, PAGE, _page_context(request, meeting, access, extra), status=status)
+
+
+def _sections_context(
+    request, meeting, access, section: str, *, extra: dict | None = None, oob: Iterable[str] = ()
+) -> dict:
+    """The context of SECTIONS_ANSWER: one section of the page, plus others swapped out of
+    band (``hx-swap-oob``)."""
+    oob = tuple(oob)
+    context = _base(request, meeting, access)
+    for name in dict.fromkeys((*NEEDS.get(section, (section,)), *oob)):
+        context.update(SECTIONS[name](meeting, access))
+    context.update(extra or {})
+    context["main"] = f"{PAGE}#{section}"
+    context["out_of_band"] = [f"{PAGE}#{name}" for name in oob]
+    return context
 
 
 def _fragments(
@@ -191,16 +211,8 @@ def _fragments(
     extra: dict | None = None,
     oob: Iterable[str] = (),
 ) -> HttpResponse:
-    """One section of the page, plus others swapped out of band (``hx-swap-oob``)."""
-    oob = tuple(oob)
-    context = _base(request, meeting, access)
-    for name in dict.fromkeys((*NEEDS.get(section, (section,)), *oob)):
-        context.update(SECTIONS[name](meeting, access))
-    context.update(extra or {})
-    html = render_to_string(f"{PAGE}#{section}", context, request)
-    for name in oob:
-        html += render_to_string(f"{PAGE}#{name}", {**context, "oob": True}, request)
-    return HttpResponse(html, status=status)
+    context = _sections_context(request, meeting, access, section, extra=extra, oob=oob)
+    return render(request, SECTIONS_ANSWER, context, status=status)
 
 
 def _detail_url(meeting: Meeting, anchor: str = "") -> str:
@@ -230,13 +242,16 @@ def _error_response(
     request, meeting, access, section, *, status, errors, extra=None, oob=()
 ) -> HttpResponse:
     extra = {**(extra or {}), f"{section}_errors": errors}
-    if not request.htmx:
-        return _page(request, meeting, access, status=status, extra=extra)
-    response = _fragments(request, meeting, access, section, status=status, extra=extra, oob=oob)
-    # A row's buttons target the row; an error is shown on the whole section.
-    retarget(response, f"#{section}")
-    reswap(response, "outerHTML")
-    return response
+    return answer_refused(
+        request,
+        page=PAGE,
+        fragment=SECTIONS_ANSWER,
+        context=lambda: _sections_context(request, meeting, access, section, extra=extra, oob=oob),
+        page_context=lambda: _page_context(request, meeting, access, extra),
+        # A row's buttons target the row; an error is shown on the whole section.
+        target=f"#{section}",
+        status=status,
+    )
 
 
 def _locked(request, meeting, access, section, error: ValidationError) -> HttpResponse:
@@ -249,13 +264,16 @@ def _locked(request, meeting, access, section, error: ValidationError) -> HttpRe
 
 
 def _success(request, meeting, access, section, message, *, oob=(), render_section=None):
-    if not request.htmx:
-        messages.success(request, message)
-        return redirect(_detail_url(meeting, section))
-    if render_section is not None:
+    if request.htmx and render_section is not None:
         return render_section()
-    return _fragments(
-        request, meeting, access, section, extra={"notices": {section: message}}, oob=oob
+    return answer_done(
+        request,
+        message=message,
+        url=_detail_url(meeting, section),
+        fragment=SECTIONS_ANSWER,
+        context=lambda: _sections_context(
+            request, meeting, access, section, extra={"notices": {section: message}}, oob=oob
+        ),
     )
 
 
@@ -375,14 +393,12 @@ def meeting_create(request):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(
+                return answer_done(
                     request,
-                    _("Meeting scheduled; the members of %(group)s are invited.")
+                    message=_("Meeting scheduled; the members of %(group)s are invited.")
                     % {"group": group.name},
+                    url=_detail_url(meeting),
                 )
-                if request.htmx:
-                    return HttpResponseClientRedirect(_detail_url(meeting))
-                return redirect(_detail_url(meeting))
         status = 422
     else:
         zone = _viewer_time_zone()
@@ -411,9 +427,7 @@ def meeting_edit(request, pk: int):
             request,
             _("The minutes of this meeting are adopted; its details can no longer be changed."),
         )
-        if request.htmx:
-            return HttpResponseClientRedirect(_detail_url(meeting))
-        return redirect(_detail_url(meeting))
+        return answer_redirect(request, _detail_url(meeting))
     if request.method == "GET":
         form = MeetingEditForm(
             current_time_zone=meeting.time_zone,
@@ -458,15 +472,12 @@ def meeting_edit(request, pk: int):
         except ValidationError as error:
             if _is_locked(error):
                 messages.error(request, error.messages[0])
-                if request.htmx:
-                    return HttpResponseClientRedirect(_detail_url(meeting))
-                return redirect(_detail_url(meeting))
+                return answer_redirect(request, _detail_url(meeting))
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Meeting details saved."))
-            if request.htmx:
-                return HttpResponseClientRedirect(_detail_url(meeting))
-            return redirect(_detail_url(meeting))
+            return answer_done(
+                request, message=_("Meeting details saved."), url=_detail_url(meeting)
+            )
     return _form_response(request, {**context, "form": form}, status=422)
 
 

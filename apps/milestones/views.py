@@ -18,7 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from apps.charter.access import GroupAccess, get_group_for_user
 from apps.charter.models import Membership, SignOffSide
+from apps.core.answers import answer_done, answer_refused
 from apps.core.conflict import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.redirects import safe_next_url
@@ -63,20 +64,6 @@ PANELS = {
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _render(
-    request: HttpRequest,
-    template: str,
-    context: dict,
-    *,
-    status: int = 200,
-    headers: dict | None = None,
-) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
 
 
 def _detail_url(pk: int) -> str:
@@ -199,7 +186,7 @@ def _row_response(
     except Milestone.DoesNotExist as error:  # deleted a moment ago
         raise Http404("No such milestone") from error
     row = _row(milestone, access, today_for(request.user), form=form, flash=flash)
-    return _render(request, f"{LIST}#row", {"row": row, "next": next_url}, status=status)
+    return render(request, f"{LIST}#row", {"row": row, "next": next_url}, status=status)
 
 
 def _owner_extra(value: str, owners: list, milestone: Milestone) -> dict[str, str] | None:
@@ -263,13 +250,6 @@ def _detail_context(
     }
 
 
-def _workspace_response(
-    request: HttpRequest, milestone_id: int, access: GroupAccess, *, flash: str
-) -> HttpResponse:
-    context = _detail_context(request, milestone_id, access, flash=flash)
-    return _render(request, f"{DETAIL}#workspace", context)
-
-
 def _panel_failed(
     request: HttpRequest,
     milestone_id: int,
@@ -285,23 +265,25 @@ def _panel_failed(
     context = _detail_context(
         request, milestone_id, access, next_url=next_url, **{state_name: state}
     )
-    if request.htmx:
-        return _render(
-            request,
-            f"{DETAIL}#{panel}",
-            context,
-            status=status,
-            headers={"HX-Retarget": PANELS[panel], "HX-Reswap": "outerHTML"},
-        )
-    return _render(request, DETAIL, context, status=status)
+    return answer_refused(
+        request,
+        page=DETAIL,
+        fragment=f"{DETAIL}#{panel}",
+        context=context,
+        target=PANELS[panel],
+        status=status,
+    )
 
 
 def _done(request: HttpRequest, message: str, next_url: str, milestone_id: int, access):
     """Success: the refreshed workspace (HTMX), or a redirect back with a message (PRG)."""
-    if request.htmx:
-        return _workspace_response(request, milestone_id, access, flash=message)
-    messages.success(request, message)
-    return redirect(next_url)
+    return answer_done(
+        request,
+        message=message,
+        url=next_url,
+        fragment=f"{DETAIL}#workspace",
+        context=lambda: _detail_context(request, milestone_id, access, flash=message),
+    )
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -350,7 +332,7 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
         is_staff or getattr(memberships.get(filtered_group.pk), "role", None) in OWNER_ROLES
     ):
         create_group = filtered_group.slug
-    return _render(
+    return render(
         request,
         LIST,
         {
@@ -370,7 +352,7 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
     milestone, access = get_milestone_for_user(user=request.user, pk=pk)
-    return _render(request, DETAIL, _detail_context(request, milestone.pk, access))
+    return render(request, DETAIL, _detail_context(request, milestone.pk, access))
 
 
 @login_required
@@ -379,7 +361,7 @@ def milestone_create(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("group", "")
     if not slug:
         groups = selectors.editable_groups(user=request.user)
-        return _render(request, CREATE, {"groups": groups, "form": None})
+        return render(request, CREATE, {"groups": groups, "form": None})
     group, _access = get_group_for_user(user=request.user, slug=slug, edit=True)
     owners = selectors.owner_choices(group=group)
     form = MilestoneCreateForm(
@@ -403,14 +385,12 @@ def milestone_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Milestone created."))
-                url = _detail_url(milestone.pk)
-                if request.htmx:
-                    return HttpResponse(status=204, headers={"HX-Redirect": url})
-                return redirect(url)
+                return answer_done(
+                    request, message=_("Milestone created."), url=_detail_url(milestone.pk)
+                )
         status = 422
     template = f"{CREATE}#create_form" if request.htmx and request.method == "POST" else CREATE
-    return _render(request, template, {"group": group, "form": form}, status=status)
+    return render(request, template, {"group": group, "form": form}, status=status)
 
 
 # --- POST endpoints -------------------------------------------------------------------------

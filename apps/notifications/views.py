@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.accounts.models import DigestFrequency
+from apps.core.answers import answer_done, answer_refused, answer_stale
 from apps.core.conflict import Conflict, ConflictRow
 from apps.core.time import zone_named
 from apps.notifications import access, emails, selectors, services
@@ -28,14 +30,14 @@ def _preferences_form(values: dict) -> PreferencesForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    template = f"{PREFERENCES}#preferences_form" if request.htmx else PREFERENCES
     if request.method == "GET":
         form = _preferences_form(services.preferences_of(request.user))
         return render(request, PREFERENCES, {"form": form})
 
+    fragment = f"{PREFERENCES}#preferences_form"
     form = PreferencesForm(request.POST)
     if not form.is_valid():
-        return render(request, template, {"form": form}, status=422)
+        return answer_refused(request, page=PREFERENCES, fragment=fragment, context={"form": form})
     try:
         services.preferences_update(user=request.user, **form.cleaned_data)
     except Conflict as conflict:
@@ -48,15 +50,20 @@ def preferences(request):
                 rows=_conflict_rows(conflict),
             ),
         }
-        return render(request, template, context, status=409)
+        return answer_stale(request, page=PREFERENCES, fragment=fragment, context=context)
     except ValidationError as error:
         form.add_error(None, error)
-        return render(request, template, {"form": form}, status=422)
-    if request.htmx:
-        context = {"form": _preferences_form(services.preferences_of(request.user)), "saved": True}
-        return render(request, template, context)
-    messages.success(request, _("Your email preferences are saved."))
-    return redirect("notifications:preferences")
+        return answer_refused(request, page=PREFERENCES, fragment=fragment, context={"form": form})
+    return answer_done(
+        request,
+        message=_("Your email preferences are saved."),
+        url=reverse("notifications:preferences"),
+        fragment=fragment,
+        context=lambda: {
+            "form": _preferences_form(services.preferences_of(request.user)),
+            "saved": True,
+        },
+    )
 
 
 def _conflict_rows(conflict: Conflict) -> list[ConflictRow]:

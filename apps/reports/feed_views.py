@@ -1,13 +1,14 @@
 """Calendar feeds and the page that hands out (and takes back) their private URLs."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.charter.access import get_group_for_user
+from apps.core.answers import answer_done
 from apps.reports import calendar, services
 
 PAGE = "reports/calendar.html"
@@ -63,10 +64,13 @@ def calendar_page(request):
 
 
 def _answer(request, message: str):
-    if request.htmx:
-        return render(request, f"{PAGE}#feeds", {**_feeds_context(request.user), "done": message})
-    messages.success(request, message)
-    return redirect("reports:calendar")
+    return answer_done(
+        request,
+        message=message,
+        url=reverse("reports:calendar"),
+        fragment=f"{PAGE}#feeds",
+        context=lambda: {**_feeds_context(request.user), "done": message},
+    )
 
 
 @login_required

@@ -3,7 +3,6 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,6 +16,7 @@ from apps.charter.access import get_group_for_user
 from apps.charter.models import Membership, SignOffSide, WorkingGroup
 from apps.charter.selectors import charter_current, groups_visible_to
 from apps.charter.views import members_context
+from apps.core.answers import answer_done, answer_refused
 from apps.core.conflict import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.lists import FirstOf
@@ -184,10 +184,6 @@ class ReportSection:
     decisions: FirstOf
 
 
-def _report_render(request, template: str, context: dict, *, status: int = 200):
-    return render(request, template, context, status=status)
-
-
 def _group_report_url(group: WorkingGroup, period: Period) -> str:
     return reverse("reports:group_report", args=[group.slug, period.slug])
 
@@ -267,9 +263,12 @@ def _report_context(
     }
 
 
-def _group_report(
-    request, group: WorkingGroup, period_value: str, *, block=None, status: int = 200
-):
+def _group_report(request, group: WorkingGroup, period_value: str):
+    """The group's report page."""
+    return render(request, REPORT_GROUP, _group_report_context(request, group, period_value))
+
+
+def _group_report_context(request, group: WorkingGroup, period_value: str, *, block=None) -> dict:
     """The group's report page; ``block`` replaces the narrative of its side (after a
     refused save, to show the co-chair's text with the errors or the conflict)."""
     now, today = timezone.now(), today_for(request.user)
@@ -286,17 +285,12 @@ def _group_report(
             block if existing.side == block.side else existing
             for existing in sections[0].narratives
         ]
-    return _report_render(
-        request,
-        REPORT_GROUP,
-        {
-            **_report_context(periods=periods, moment=moment, today=today),
-            "group": groups[0],
-            "section": sections[0],
-            "picker_url": reverse("reports:group_report_current", args=[group.slug]),
-        },
-        status=status,
-    )
+    return {
+        **_report_context(periods=periods, moment=moment, today=today),
+        "group": groups[0],
+        "section": sections[0],
+        "picker_url": reverse("reports:group_report_current", args=[group.slug]),
+    }
 
 
 @login_required
@@ -345,7 +339,7 @@ def charter_report(request, period: str):
     groups = selectors.report_groups(groups=groups_visible_to(user=request.user), moment=moment)
     page = reverse("reports:charter_report", args=[period.slug])
     sections = _report_sections(request=request, groups=groups, moment=moment, page=page)
-    return _report_render(
+    return render(
         request,
         REPORT_CHARTER,
         {
@@ -401,13 +395,19 @@ def narrative_save(request, slug: str, period: str, side: str):
             add_service_errors(form, error)
         else:
             message = _("Narrative saved.")
-            if not request.htmx:
-                messages.success(request, message)
-                return redirect(safe_next_url(request, f"{page}#narrative-{group.slug}-{side}"))
-            block = _fresh_block(request, group, report_period, side, narrative=narrative)
-            block.flash = message
-            return _report_render(request, f"{REPORT_SECTION}#narrative", {"block": block})
-    status = 409 if conflict else 422
+
+            def saved() -> dict:
+                block = _fresh_block(request, group, report_period, side, narrative=narrative)
+                block.flash = message
+                return {"block": block}
+
+            return answer_done(
+                request,
+                message=message,
+                url=safe_next_url(request, f"{page}#narrative-{group.slug}-{side}"),
+                fragment=f"{REPORT_SECTION}#narrative",
+                context=saved,
+            )
     block = _fresh_block(
         request,
         group,
@@ -420,11 +420,14 @@ def narrative_save(request, slug: str, period: str, side: str):
     block.errors = [str(message) for messages_ in form.errors.values() for message in messages_]
     block.conflict = conflict
     block.next = safe_next_url(request, block.next)
-    if request.htmx:
-        return _report_render(
-            request, f"{REPORT_SECTION}#narrative", {"block": block}, status=status
-        )
-    return _group_report(request, group, report_period.slug, block=block, status=status)
+    return answer_refused(
+        request,
+        page=REPORT_GROUP,
+        fragment=f"{REPORT_SECTION}#narrative",
+        context={"block": block},
+        page_context=lambda: _group_report_context(request, group, report_period.slug, block=block),
+        status=409 if conflict else 422,
+    )
 
 
 def _fresh_block(
