@@ -176,6 +176,16 @@ CSRF_FAILURE_VIEW = "apps.audit.views.csrf_failure"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("az", _("Azerbaijani")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "limits": attempt counters (apps/core/limits.py) in a database table, so every process and
+# machine counts the same failures; created by the core app's migration.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "core_limits",
+    },
+}
+
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

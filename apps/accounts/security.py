@@ -1,5 +1,5 @@
 """Small security helpers for accounts: the name django-axes counts failures under, and the
-throttle on wrong old passwords when changing a password."""
+throttle on wrong old passwords when changing a password (apps/core/limits.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ import datetime
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from apps.audit.models import AuditKind
-from apps.audit.selectors import audit_count
+from apps.core.limits import Limit, limit_reached
 
 
 def login_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
@@ -44,9 +42,15 @@ def lockout_response(
     return render(request, "accounts/lockout.html", context, status=429)
 
 
+def password_change_limit() -> Limit:
+    """Wrong old passwords on the change-password page: the login lockout's figures."""
+    return Limit(
+        name="password-change",
+        attempts=settings.AXES_FAILURE_LIMIT,
+        window=failure_window(),
+    )
+
+
 def password_change_blocked(*, user) -> bool:
-    """True after ``AXES_FAILURE_LIMIT`` wrong old passwords within the lockout period: the same
-    figures as the login lockout, counted from the audit log."""
-    since = timezone.now() - failure_window()
-    failures = audit_count(kind=AuditKind.PASSWORD_CHANGE_FAILED, actor_id=user.pk, since=since)
-    return failures >= settings.AXES_FAILURE_LIMIT
+    """True after ``AXES_FAILURE_LIMIT`` wrong old passwords within the lockout period."""
+    return limit_reached(limit=password_change_limit(), key=str(user.pk))

@@ -22,9 +22,11 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Language, User
+from apps.accounts.security import password_change_limit
 from apps.audit.models import AuditKind
 from apps.audit.selectors import audit_count
 from apps.audit.services import audit_record
+from apps.core.limits import limit_hit, limit_reset
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +128,10 @@ def password_change_record(*, user: User, succeeded: bool) -> None:
     """A password change on the user's own page: done, or refused for a wrong old password."""
     kind = AuditKind.PASSWORD_CHANGED if succeeded else AuditKind.PASSWORD_CHANGE_FAILED
     audit_record(kind=kind, actor=user, target=user)
+    if succeeded:
+        limit_reset(limit=password_change_limit(), key=str(user.pk))
+    else:
+        limit_hit(limit=password_change_limit(), key=str(user.pk))
 
 
 def password_reset_completed(*, user: User) -> None:
