@@ -1,11 +1,13 @@
 from django.urls import path
 
-from apps.milestones import views
+from apps.milestones import csv_views, views
 
 app_name = "milestones"
 urlpatterns = [
     path("milestones/", views.milestone_list, name="list"),
     path("milestones/new/", views.milestone_create, name="create"),
+    path("milestones/export.csv", csv_views.milestones_export, name="export"),
+    path("milestones/import/", csv_views.milestones_import, name="import"),
     path("milestones/<int:pk>/", views.milestone_detail, name="detail"),
     path("milestones/<int:pk>/update/", views.milestone_update, name="update"),
     path("milestones/<int:pk>/log/", views.milestone_log, name="log"),

@@ -41,10 +41,7 @@ from apps.meetings.models import (
     MinutesState,
 )
 from apps.milestones.models import OPEN_STATUSES, Milestone, MilestoneUpdate, SignOff, Status
-from apps.reports.charts import TIMELINE_LIMIT, TimelineMark
-from apps.reports.models import ReportNarrative
-from apps.reports.periods import Period, available_periods
-from apps.reports.rag import (
+from apps.milestones.rag import (
     AMBER,
     GREEN,
     RED,
@@ -53,6 +50,9 @@ from apps.reports.rag import (
     progress_window_start,
     rag_expression,
 )
+from apps.reports.charts import TIMELINE_LIMIT, TimelineMark
+from apps.reports.models import ReportNarrative
+from apps.reports.periods import Period, available_periods
 
 #: How many entries each "My work" list shows before "more".
 MY_WORK_LIMIT = 10
@@ -396,7 +396,7 @@ def _milestones_then(moment: ReportMoment) -> QuerySet:
 
 
 def rag_then_expression(moment: ReportMoment) -> Case:
-    """The RAG status (the rule of ``apps.reports.rag``) of the working group whose id is
+    """The RAG status (the rule of ``apps.milestones.rag``) of the working group whose id is
     ``OuterRef("pk")``, as it stood at the report's moment. Live: the status today."""
     if moment.live:
         return rag_expression(today=moment.day)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.reports import csv_views, feed_views, views
+from apps.reports import feed_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -23,6 +23,4 @@ urlpatterns = [
         feed_views.group_feed,
         name="calendar_group",
     ),
-    path("milestones/export.csv", csv_views.milestones_export, name="milestones_export"),
-    path("milestones/import/", csv_views.milestones_import, name="milestones_import"),
 ]

@@ -57,7 +57,7 @@ NOT_PAGES = {
     "reports:calendar_user": "iCalendar feed",
     "reports:calendar_group": "iCalendar feed",
     # The milestone list as a CSV download.
-    "reports:milestones_export": "CSV download",
+    "milestones:export": "CSV download",
     # The evidence file itself (a PDF here), served as an attachment.
     "milestones:evidence_download": "file download",
 }

@@ -667,7 +667,7 @@ CATALOGUE: list[Endpoint] = [
     Endpoint("reports:calendar_regenerate", allowed=SIGNED_IN, denied=ANONYMOUS),
     Endpoint("reports:calendar_revoke", allowed=SIGNED_IN, denied=ANONYMOUS),
     Endpoint(
-        "reports:milestones_import",
+        "milestones:import",
         allowed=MANAGERS,
         denied=NOT_MANAGERS,
         refused_when=_import_refused,

@@ -11,7 +11,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.milestones.models import Milestone, Status
-from apps.reports.roadmap_csv import BOM, COLUMNS
+from apps.milestones.roadmap_csv import BOM, COLUMNS
 from tests.reports.test_roadmap_csv import csv_bytes, row
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The red / amber / green status of a working group (apps/reports/rag.py)."""
+"""The red / amber / green status of a working group (apps/milestones/rag.py)."""
 
 import datetime as dt
 import zoneinfo
@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.charter.models import WorkingGroup
 from apps.core.time import today_for
 from apps.milestones.models import Milestone, MilestoneUpdate, Status
-from apps.reports.rag import AMBER, GREEN, RED, annotate_rag
+from apps.milestones.rag import AMBER, GREEN, RED, annotate_rag
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from apps.charter.models import Role
 from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status
-from apps.reports.roadmap_csv import (
+from apps.milestones.roadmap_csv import (
     BOM,
     COLUMNS,
     MAX_ROWS,
@@ -20,7 +20,7 @@ from apps.reports.roadmap_csv import (
     unescape_cell,
     write_roadmap,
 )
-from apps.reports.roadmap_import import RoadmapInvalid, roadmap_import, roadmap_plan
+from apps.milestones.roadmap_import import RoadmapInvalid, roadmap_import, roadmap_plan
 from tests.conftest import join, make_user
 
 HEADER = ",".join(COLUMNS)

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.models import User
-from apps.reports.roadmap_csv import MAX_BYTES
-from apps.reports.roadmap_import import (
+from apps.milestones.roadmap_csv import MAX_BYTES
+from apps.milestones.roadmap_import import (
     CREATE,
     UNCHANGED,
     UPDATE,

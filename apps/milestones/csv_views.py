@@ -27,8 +27,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from apps.core.time import today_for
 from apps.milestones import selectors
 from apps.milestones.forms import MilestoneFilterForm
-from apps.reports.roadmap_csv import COLUMNS, MAX_BYTES, MAX_ROWS, write_roadmap
-from apps.reports.roadmap_import import (
+from apps.milestones.roadmap_csv import COLUMNS, MAX_BYTES, MAX_ROWS, write_roadmap
+from apps.milestones.roadmap_import import (
     ImportPlan,
     RoadmapInvalid,
     can_import,
@@ -36,7 +36,7 @@ from apps.reports.roadmap_import import (
     roadmap_plan,
 )
 
-IMPORT = "reports/import.html"
+IMPORT = "milestones/import.html"
 SESSION_KEY = "roadmap_import"
 
 
@@ -201,7 +201,7 @@ def _confirm(request) -> HttpResponse:
     if request.htmx:
         return _page(request, {"result": message})
     messages.success(request, message)
-    return redirect(reverse("reports:milestones_import"))
+    return redirect(reverse("milestones:import"))
 
 
 @csrf_exempt  # checked by csrf_protect below, once the size limit is in place

@@ -34,7 +34,7 @@ from apps.charter.models import CharterSection, Membership, Role, WorkingGroup
 from apps.milestones import services as milestone_services
 from apps.milestones.access import OWNER_ROLES
 from apps.milestones.models import Milestone, Status
-from apps.reports.roadmap_csv import CsvError, CsvRow, parse_roadmap
+from apps.milestones.roadmap_csv import CsvError, CsvRow, parse_roadmap
 
 CREATE: Final = "create"
 UPDATE: Final = "update"

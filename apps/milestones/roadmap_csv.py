@@ -135,7 +135,7 @@ def parse_roadmap(content: bytes) -> ParsedFile:
     """Read a roadmap file into rows, or say everything that is wrong with its shape.
 
     Only the file's structure is checked here (encoding, size, header, number of cells);
-    what the values mean is checked by ``apps.reports.roadmap_import``.
+    what the values mean is checked by ``apps.milestones.roadmap_import``.
     """
     parsed = ParsedFile()
     if len(content) > MAX_BYTES:
