@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "apps.meetings",
     "apps.notifications",
     "apps.reports",
+    "apps.calendar",
     "apps.demo",
 ]
 

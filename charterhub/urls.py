@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("apps.milestones.urls")),
     path("", include("apps.meetings.urls")),
     path("", include("apps.reports.urls")),
+    path("", include("apps.calendar.urls")),
     path("", include("apps.notifications.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,7 +1,6 @@
 """Writes of the reports app: the user's calendar feed token, and the co-chairs' narratives
 in the progress reports."""
 
-import secrets
 from typing import Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,28 +13,8 @@ from apps.charter.access import group_access
 from apps.charter.models import SignOffSide, WorkingGroup
 from apps.core.conflict import Conflict, ConflictRow
 from apps.core.time import today_for
-from apps.reports.calendar import TOKEN_BYTES
 from apps.reports.models import ReportNarrative
 from apps.reports.periods import Period
-
-
-def calendar_token_regenerate(*, user: User) -> str:
-    """Give the user a new feed token; the URLs with the old one stop working at once."""
-    # One UPDATE: the row lock it takes is all the locking needed (only the user writes it).
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    with transaction.atomic():
-        if not User.objects.filter(pk=user.pk).update(calendar_token=token):
-            raise User.DoesNotExist
-    user.calendar_token = token
-    return token
-
-
-def calendar_token_revoke(*, user: User) -> None:
-    """Turn the user's feeds off: no token, every feed URL answers 404."""
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(calendar_token=None)
-    user.calendar_token = None
-
 
 # --- progress-report narratives --------------------------------------------------------------
 

@@ -54,8 +54,8 @@ NOT_PAGES = {
     # A JSON health check for load balancers and monitoring, not a page anyone reads.
     "healthz": "health check (JSON)",
     # iCalendar (.ics) feeds for calendar apps.
-    "reports:calendar_user": "iCalendar feed",
-    "reports:calendar_group": "iCalendar feed",
+    "calendar:user_feed": "iCalendar feed",
+    "calendar:group_feed": "iCalendar feed",
     # The milestone list as a CSV download.
     "milestones:export": "CSV download",
     # The evidence file itself (a PDF here), served as an attachment.

@@ -664,8 +664,8 @@ CATALOGUE: list[Endpoint] = [
             "next": anything(),
         },
     ),
-    Endpoint("reports:calendar_regenerate", allowed=SIGNED_IN, denied=ANONYMOUS),
-    Endpoint("reports:calendar_revoke", allowed=SIGNED_IN, denied=ANONYMOUS),
+    Endpoint("calendar:regenerate", allowed=SIGNED_IN, denied=ANONYMOUS),
+    Endpoint("calendar:revoke", allowed=SIGNED_IN, denied=ANONYMOUS),
     Endpoint(
         "milestones:import",
         allowed=MANAGERS,

@@ -35,26 +35,26 @@ def everyone(status) -> dict:
 
 
 MATRIX = {
-    "reports:calendar": [
+    "calendar:page": [
         ("GET", "/calendar/", expect(200)),
         ("POST", "/calendar/", expect(405)),
     ],
-    "reports:calendar_regenerate": [
+    "calendar:regenerate": [
         ("GET", "/calendar/regenerate/", expect(405)),
         ("POST", "/calendar/regenerate/", expect(302)),
     ],
-    "reports:calendar_revoke": [
+    "calendar:revoke": [
         ("GET", "/calendar/revoke/", expect(405)),
         ("POST", "/calendar/revoke/", expect(302)),
     ],
-    "reports:calendar_user": [
+    "calendar:user_feed": [
         ("GET", "/calendar/{member}.ics", everyone(200)),
         ("GET", "/calendar/{own}.ics", everyone(200) | {"anonymous": 404}),
         ("GET", "/calendar/{bad}.ics", everyone(404)),
         ("GET", "/calendar/not-a-token.ics", everyone(404)),
         ("POST", "/calendar/{member}.ics", everyone(405)),
     ],
-    "reports:calendar_group": [
+    "calendar:group_feed": [
         ("GET", "/calendar/{member}/groups/energy.ics", everyone(200)),
         ("GET", "/calendar/{member}/groups/connectivity.ics", everyone(200)),
         # Security is restricted: its members (none of the cast) and staff only.

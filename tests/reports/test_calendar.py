@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from apps.accounts.models import User
+from apps.calendar import services
 from apps.charter.models import Membership, Role
 from apps.meetings.models import ActionItem, ActionItemStatus, Meeting
 from apps.milestones.models import Milestone, Status
-from apps.reports import services
 from tests.conftest import join
 
 HTMX = {"HX-Request": "true"}

@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from apps.calendar import feeds, services
 from apps.charter.access import get_group_for_user
 from apps.core.answers import answer_done
-from apps.reports import calendar, services
 
-PAGE = "reports/calendar.html"
+PAGE = "calendar/feeds.html"
 
 
 def _ics(body: bytes, *, filename: str) -> HttpResponse:
@@ -26,33 +26,33 @@ def _ics(body: bytes, *, filename: str) -> HttpResponse:
 @require_safe
 def user_feed(request, token: str):
     """No login: calendar apps cannot sign in, so the token is the authorisation."""
-    user = calendar.feed_user_for_token(token)
-    return _ics(calendar.user_feed(user=user), filename="charterhub.ics")
+    user = feeds.feed_user_for_token(token)
+    return _ics(feeds.user_feed(user=user), filename="charterhub.ics")
 
 
 @require_safe
 def group_feed(request, token: str, slug: str):
-    user = calendar.feed_user_for_token(token)
+    user = feeds.feed_user_for_token(token)
     group, _access = get_group_for_user(user=user, slug=slug)
-    return _ics(calendar.group_feed(user=user, group=group), filename=f"charterhub-{slug}.ics")
+    return _ics(feeds.group_feed(user=user, group=group), filename=f"charterhub-{slug}.ics")
 
 
 def _feeds_context(user) -> dict:
     token = user.calendar_token
     if not token:
         return {"token": None, "feeds": []}
-    feeds = [(_("My deadlines, action items and meetings"), calendar.user_feed_path(token))]
-    feeds += [
-        (group.name, calendar.group_feed_path(token, group.slug))
-        for group in calendar.feed_groups(user=user)
+    paths = [(_("My deadlines, action items and meetings"), feeds.user_feed_path(token))]
+    paths += [
+        (group.name, feeds.group_feed_path(token, group.slug))
+        for group in feeds.feed_groups(user=user)
     ]
-    site = calendar.site_url("")
+    site = feeds.site_url("")
     webcal_site = "webcal://" + site.split("://", 1)[1]
     return {
         "token": token,
         "feeds": [
             {"label": label, "url": site + path, "webcal": webcal_site + path}
-            for label, path in feeds
+            for label, path in paths
         ],
     }
 
@@ -67,7 +67,7 @@ def _answer(request, message: str):
     return answer_done(
         request,
         message=message,
-        url=reverse("reports:calendar"),
+        url=reverse("calendar:page"),
         fragment=f"{PAGE}#feeds",
         context=lambda: {**_feeds_context(request.user), "done": message},
     )
