@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.milestones",
     "apps.meetings",
     "apps.notifications",
+    "apps.overview",
     "apps.reports",
     "apps.calendar",
     "apps.demo",

@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from apps.reports import views as report_views
+from apps.overview import views as overview_views
 from charterhub.health import healthz
 
 # Outages raised outside a view (a middleware reading the session) get the 503/507 page too.
 handler500 = "charterhub.middleware.server_error"
 
 urlpatterns = [
-    path("", report_views.dashboard, name="dashboard"),
+    path("", overview_views.dashboard, name="dashboard"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="accounts/login.html"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("apps.charter.urls")),
     path("", include("apps.milestones.urls")),
     path("", include("apps.meetings.urls")),
+    path("", include("apps.overview.urls")),
     path("", include("apps.reports.urls")),
     path("", include("apps.calendar.urls")),
     path("", include("apps.notifications.urls")),

@@ -1,6 +1,6 @@
 """Managing a working group's members, inline on the group page.
 
-The members section of the group page (``reports/group.html``, partial ``members``) is what
+The members section of the group page (``overview/group.html``, partial ``members``) is what
 these views answer with under HTMX: 200 with the updated list, 422 with the form's errors,
 409 when the membership was removed meanwhile. Without JavaScript a success redirects back to
 the group page with a message (PRG); a failure shows the members section as a page of its own
@@ -97,7 +97,7 @@ def _done(request, group: WorkingGroup, notice: str):
     return answer_done(
         request,
         message=notice,
-        url=reverse("reports:group", args=[group.slug]),
+        url=reverse("overview:group", args=[group.slug]),
         fragment=MEMBERS_FRAGMENT,
         context=lambda: members_context(group=group, access=access, notice=notice),
     )

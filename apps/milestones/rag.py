@@ -16,7 +16,7 @@ docs/conventions.md, "Time"), the same day their milestone list and reminders us
 ``EXISTS`` subqueries, so it is computed by the database for all the groups at once and each
 test stops at the first matching milestone (the milestone indexes on group, status and due
 date answer it). Nothing is computed per milestone in Python. The words shown for each status
-are in ``templates/reports/_rag.html``.
+are in ``templates/milestones/_rag.html``.
 """
 
 import datetime as dt

@@ -4,7 +4,6 @@ from apps.reports import views
 
 app_name = "reports"
 urlpatterns = [
-    path("groups/<slug:slug>/", views.group, name="group"),
     path("groups/<slug:slug>/report/", views.group_report_current, name="group_report_current"),
     path("groups/<slug:slug>/report/<str:period>/", views.group_report, name="group_report"),
     path(

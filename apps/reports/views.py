@@ -1,4 +1,4 @@
-"""The dashboard, the group page and the progress reports: the overview that reads every app."""
+"""The quarterly progress reports, for one group and for the whole charter, and their narratives."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -14,101 +14,17 @@ from django.views.decorators.http import require_POST, require_safe
 
 from apps.charter.access import get_group_for_user
 from apps.charter.models import Membership, SignOffSide, WorkingGroup
-from apps.charter.selectors import charter_current, groups_visible_to
-from apps.charter.views import members_context
+from apps.charter.selectors import groups_visible_to
 from apps.core.answers import answer_done, answer_refused
 from apps.core.conflict import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.lists import FirstOf
 from apps.core.redirects import safe_next_url
 from apps.core.time import today_for
-from apps.reports import charts, selectors, services
+from apps.reports import selectors, services
 from apps.reports.forms import NarrativeForm
 from apps.reports.models import ReportNarrative
 from apps.reports.periods import Period, period_or_404
-
-
-def dashboard_charts(*, groups, today) -> dict:
-    """Progress bars of the visible groups and their joint burn-up: one query."""
-    return {
-        "progress_chart": charts.progress_bars_svg(
-            groups=[
-                charts.GroupBar(
-                    name=group.name,
-                    done_percent=group.figures.done_percent,
-                    mean_progress_percent=group.figures.mean_progress_percent,
-                )
-                for group in groups
-            ]
-        ),
-        "burnup_chart": charts.burnup_svg(
-            completed_per_week=selectors.completed_per_week(group_ids=[g.pk for g in groups]),
-            total=sum(group.figures.live for group in groups),
-            today=today,
-        ),
-    }
-
-
-def group_charts(*, group, figures, today) -> dict:
-    """The group's timeline and burn-up: two queries."""
-    marks = selectors.timeline_marks(group=group)
-    return {
-        "timeline_chart": charts.timeline_svg(
-            marks=marks,
-            today=today,
-            more=max(figures.live - len(marks), 0),
-            overdue=figures.overdue,
-        ),
-        "burnup_chart": charts.burnup_svg(
-            completed_per_week=selectors.completed_per_week(group_ids=[group.pk]),
-            total=figures.live,
-            today=today,
-        ),
-    }
-
-
-@login_required
-@require_safe
-def dashboard(request):
-    """The charter, the groups the user may see as cards, and the user's own work."""
-    now, today = timezone.now(), today_for(request.user)
-    groups = selectors.dashboard_groups(user=request.user, today=today, now=now)
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "charter": charter_current(),
-            "groups": groups,
-            "my_work": selectors.my_work(user=request.user),
-            "today": today,
-            **dashboard_charts(groups=groups, today=today),
-        },
-    )
-
-
-@login_required
-@require_safe
-def group(request, slug: str):
-    """One working group: its status and figures, members, open milestones and meetings."""
-    group, access = get_group_for_user(user=request.user, slug=slug)
-    now, today = timezone.now(), today_for(request.user)
-    rag, figures = selectors.group_overview(group=group, today=today)
-    upcoming, past = selectors.group_meetings(group=group, now=now)
-    return render(
-        request,
-        "reports/group.html",
-        {
-            **members_context(group=group, access=access),
-            "rag": rag,
-            "figures": figures,
-            "milestones": selectors.group_open_milestones(group=group),
-            "upcoming_meetings": upcoming,
-            "past_meetings": past,
-            "today": today,
-            **group_charts(group=group, figures=figures, today=today),
-        },
-    )
-
 
 # --- progress reports ------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from apps.milestones.models import Evidence, Milestone, MilestoneUpdate
-from apps.reports import roadmap_import
+from apps.milestones import roadmap_import
 from tests.milestones.conftest import make_milestone
 from tests.reports.test_import_views import confirm_fields
 from tests.reports.test_roadmap_csv import csv_bytes, row

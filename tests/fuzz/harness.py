@@ -227,9 +227,10 @@ def _message_levels(response: HttpResponse) -> list[int]:
 
 def refused(endpoint: Endpoint, response: HttpResponse) -> bool:
     status = response.status_code
-    if status >= 400 or status in endpoint.refusal_statuses:
-        return True
     location = response.headers.get("Location") or response.headers.get("HX-Redirect")
+    # A client redirect (htmx) answers 200 too: it is not one of the endpoint's refusals.
+    if status >= 400 or (status in endpoint.refusal_statuses and "HX-Redirect" not in response):
+        return True
     if location is None:
         return False
     if location.startswith(reverse(settings.LOGIN_URL)):

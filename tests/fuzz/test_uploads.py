@@ -14,7 +14,7 @@ from django.utils.crypto import get_random_string
 
 from apps.milestones.models import Milestone
 from apps.milestones.roadmap_csv import MAX_BYTES
-from apps.reports import csv_views
+from apps.milestones import csv_views
 from tests.fuzz.catalogue import CSV_HEADER, ENERGY_ROW
 from tests.fuzz.harness import snapshot
 

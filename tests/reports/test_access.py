@@ -29,7 +29,7 @@ def expect(default, **overrides) -> dict:
 
 
 MATRIX = {
-    "reports:group": [
+    "overview:group": [
         ("GET", "/groups/energy/", expect(200)),
         # Security is restricted: only its members (none of the cast) and staff see it.
         ("GET", "/groups/security/", expect(404, staff=200)),

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from apps.milestones.models import Milestone, Status
-from apps.reports import charts
-from apps.reports.charts import GroupBar, TimelineMark
+from apps.overview.charts import GroupBar, TimelineMark
+from apps.overview import charts
 
 NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)  # a Monday
 TODAY = NOW.date()
