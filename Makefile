@@ -24,7 +24,7 @@ help:
 	@echo "make run      start CharterHub with demo data on http://127.0.0.1:8000"
 	@echo "make test     run the whole test suite"
 	@echo "make install  create .venv with the pinned requirements"
-	@echo "make lint     ruff, Django checks, missing migrations"
+	@echo "make lint     ruff, the layering (import-linter), Django checks, missing migrations"
 	@echo "make coverage the whole suite under coverage.py: line and branch coverage (docs/testing.md)"
 	@echo "make messages extract new interface text into locale/ and compile it (needs gettext)"
 	@echo "make bench    page benchmarks on PostgreSQL at seed_demo --scale 100 (docs/performance.md)"
@@ -86,6 +86,7 @@ messages: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	SECRET_KEY=lint $(PY) manage.py check
 	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 

@@ -24,8 +24,8 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import OperationalError
 from django.test import Client
 
-from apps.milestones.models import Evidence, Milestone, MilestoneUpdate
 from apps.milestones import roadmap_import
+from apps.milestones.models import Evidence, Milestone, MilestoneUpdate
 from tests.milestones.conftest import make_milestone
 from tests.reports.test_import_views import confirm_fields
 from tests.reports.test_roadmap_csv import csv_bytes, row

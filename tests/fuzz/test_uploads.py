@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
+from apps.milestones import csv_views
 from apps.milestones.models import Milestone
 from apps.milestones.roadmap_csv import MAX_BYTES
-from apps.milestones import csv_views
 from tests.fuzz.catalogue import CSV_HEADER, ENERGY_ROW
 from tests.fuzz.harness import snapshot
 

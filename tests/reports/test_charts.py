@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from apps.milestones.models import Milestone, Status
-from apps.overview.charts import GroupBar, TimelineMark
 from apps.overview import charts
+from apps.overview.charts import GroupBar, TimelineMark
 
 NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)  # a Monday
 TODAY = NOW.date()
