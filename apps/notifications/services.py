@@ -78,14 +78,16 @@ class ClaimRun:
     by_kind: dict[str, int]
 
 
-def reminders_send(*, now: datetime) -> ClaimRun:
-    """Decide and claim every deadline and meeting reminder due at `now`."""
+def reminders_claim(*, now: datetime) -> ClaimRun:
+    """Claim every deadline and meeting reminder due at `now` (planned by
+    ``selectors.reminders_due``) into the outbox; ``emails_deliver`` sends them."""
     with transaction.atomic():
         return _claim(selectors.reminders_due(now=now), now=now)
 
 
-def digests_send(*, now: datetime) -> ClaimRun:
-    """Decide and claim every progress digest due at `now` (empty digests are not claimed)."""
+def digests_claim(*, now: datetime) -> ClaimRun:
+    """Claim every progress digest due at `now` into the outbox (empty digests are not
+    claimed); ``emails_deliver`` sends them."""
     with transaction.atomic():
         return _claim(selectors.digests_due(now=now), now=now)
 

@@ -13,12 +13,12 @@ from apps.notifications import services
 
 @shared_task(time_limit=600, soft_time_limit=540, ignore_result=True, acks_late=True)
 def send_deadline_reminders() -> int:
-    return services.reminders_send(now=timezone.now()).claimed
+    return services.reminders_claim(now=timezone.now()).claimed
 
 
 @shared_task(time_limit=600, soft_time_limit=540, ignore_result=True, acks_late=True)
 def send_digests() -> int:
-    return services.digests_send(now=timezone.now()).claimed
+    return services.digests_claim(now=timezone.now()).claimed
 
 
 @shared_task(time_limit=120, soft_time_limit=100, ignore_result=True)

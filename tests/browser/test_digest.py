@@ -63,7 +63,7 @@ def digest_html(energy, member, observer, cochair_us) -> str:
     decision(held, "Ask both ministries for the 2025 interconnector data.")
     meeting(energy, starts_at=at("2026-05-08 06:00"), title="Energy WG, third session")
     action(held, owner=member, due="2026-05-06", title="Circulate the data request")
-    services.digests_send(now=at("2026-05-04 09:00"))
+    services.digests_claim(now=at("2026-05-04 09:00"))
     return EmailLog.objects.get(kind=EmailKind.DIGEST, recipient=observer).body_html
 
 

@@ -52,7 +52,7 @@ def test_two_reminder_runs_at_once_decide_each_email_once(energy, cochair_az, co
     upcoming = meeting(energy, starts_at=at("2026-05-05 06:00"))
     for owner in owners[:10]:
         invite(upcoming, owner)
-    results = run_together(lambda: services.reminders_send(now=NOW).claimed, 2)
+    results = run_together(lambda: services.reminders_claim(now=NOW).claimed, 2)
     expected = 30 + 15 * 2 + 10  # owners, escalations to both co-chairs, meeting reminders
     assert EmailLog.objects.count() == expected
     assert sum(results) >= expected  # both may have tried; the unique key kept one of each
@@ -66,7 +66,7 @@ def test_two_reminder_runs_at_once_decide_each_email_once(energy, cochair_az, co
 
 def test_two_digest_runs_at_once_decide_each_digest_once(energy, member, observer, cochair_us):
     milestone(energy, owner=member, due="2026-05-10")
-    run_together(lambda: services.digests_send(now=NOW).claimed, 2)
+    run_together(lambda: services.digests_claim(now=NOW).claimed, 2)
     assert sorted(EmailLog.objects.values_list("to_email", flat=True)) == sorted(
         [member.email, observer.email, cochair_us.email]
     )

@@ -240,7 +240,7 @@ def test_it_stops_taking_rows_when_its_time_is_up(member, monkeypatch):
 
 def test_it_delivers_what_the_jobs_decided_end_to_end(member, energy):
     milestone(energy, owner=member, due="2026-05-11", title="Grid study")
-    services.reminders_send(now=NOW)
+    services.reminders_claim(now=NOW)
     services.emails_deliver(now=NOW)
     (message,) = mail.outbox
     row = EmailLog.objects.get()

@@ -1,4 +1,4 @@
-"""Progress digests: who gets one, when, what is in it (`digests_send`)."""
+"""Progress digests: who gets one, when, what is in it (`digests_claim`)."""
 
 import datetime as dt
 import re
@@ -80,17 +80,17 @@ def activity(energy, member, cochair_us):
 def test_it_sends_weekly_digests_on_monday_local_morning(observer, activity):
     # The observer's clock is UTC; weekly is the default.
     mine = EmailLog.objects.filter(recipient=observer)
-    services.digests_send(now=at("2026-05-03 12:00"))  # Sunday
-    services.digests_send(now=at(f"{MONDAY} 07:59"))
+    services.digests_claim(now=at("2026-05-03 12:00"))  # Sunday
+    services.digests_claim(now=at(f"{MONDAY} 07:59"))
     assert not mine.exists()
-    services.digests_send(now=at(f"{MONDAY} 08:00"))
+    services.digests_claim(now=at(f"{MONDAY} 08:00"))
     row = digest_for(observer)
     assert (row.period, row.subject_key, row.send_after) == (
         MONDAY,
         "digest",
         at(f"{MONDAY} 08:00"),
     )
-    services.digests_send(now=at("2026-05-05 09:00"))  # Tuesday
+    services.digests_claim(now=at("2026-05-05 09:00"))  # Tuesday
     assert mine.count() == 1
 
 
@@ -98,7 +98,7 @@ def test_it_sends_daily_digests_every_local_morning(observer, activity, energy, 
     observer.digest_frequency = DigestFrequency.DAILY
     observer.save()
     for day_number in range(4, 8):
-        services.digests_send(now=at(f"2026-05-0{day_number} 09:00"))
+        services.digests_claim(now=at(f"2026-05-0{day_number} 09:00"))
         progress_update(
             activity["grid"], author=member, when=at(f"2026-05-0{day_number} 10:00"), note="More."
         )
@@ -112,12 +112,12 @@ def test_it_sends_daily_digests_every_local_morning(observer, activity, energy, 
 def test_it_sends_no_digest_to_users_who_turned_it_off(observer, activity):
     observer.digest_frequency = DigestFrequency.OFF
     observer.save()
-    services.digests_send(now=at(f"{MONDAY} 09:00"))
+    services.digests_claim(now=at(f"{MONDAY} 09:00"))
     assert not EmailLog.objects.filter(recipient=observer).exists()
 
 
 def test_it_lists_everything_that_happened_and_is_coming(observer, activity):
-    services.digests_send(now=at(f"{MONDAY} 09:00"))
+    services.digests_claim(now=at(f"{MONDAY} 09:00"))
     row = digest_for(observer)
     text = row.body_text
     for heading, line in [
@@ -153,7 +153,7 @@ def test_it_lists_everything_that_happened_and_is_coming(observer, activity):
 
 
 def test_it_links_every_item_absolutely(observer, activity, energy):
-    services.digests_send(now=at(f"{MONDAY} 09:00"))
+    services.digests_claim(now=at(f"{MONDAY} 09:00"))
     row = digest_for(observer)
     site = "http://127.0.0.1:8000"
     expected = {
@@ -172,7 +172,7 @@ def test_it_links_every_item_absolutely(observer, activity, energy):
 
 def test_it_covers_only_the_users_own_groups(other_member, activity, connectivity):
     milestone(connectivity, owner=other_member, due="2026-05-10", title="Middle Corridor study")
-    services.digests_send(now=at(f"{MONDAY} 12:00"))
+    services.digests_claim(now=at(f"{MONDAY} 12:00"))
     text = digest_for(other_member).body_text
     assert "Middle Corridor study" in text
     assert "Grid interconnection study" not in text
@@ -182,7 +182,7 @@ def test_it_covers_a_restricted_group_for_its_members_only(security, outsider, o
     insider = make_user("insider@example.test", time_zone="UTC")
     join(insider, security, Role.MEMBER)
     milestone(security, owner=insider, due="2026-05-10", title="Classified exercise plan")
-    services.digests_send(now=at(f"{MONDAY} 12:00"))
+    services.digests_claim(now=at(f"{MONDAY} 12:00"))
     assert "Classified exercise plan" in digest_for(insider).body_text
     assert (
         not EmailLog.objects.filter(body_text__contains="Classified")
@@ -192,11 +192,11 @@ def test_it_covers_a_restricted_group_for_its_members_only(security, outsider, o
 
 
 def test_it_skips_an_empty_digest_without_claiming_it(observer, outsider, energy, member):
-    assert services.digests_send(now=at(f"{MONDAY} 12:00")).claimed == 0
+    assert services.digests_claim(now=at(f"{MONDAY} 12:00")).claimed == 0
     assert not EmailLog.objects.exists()
     # Later that morning something happens: the next hourly run sends it.
     milestone(energy, owner=member, due="2026-05-10", title="Fresh milestone")
-    assert services.digests_send(now=at(f"{MONDAY} 13:00")).claimed >= 1
+    assert services.digests_claim(now=at(f"{MONDAY} 13:00")).claimed >= 1
     assert "Fresh milestone" in digest_for(observer).body_text
     assert not EmailLog.objects.filter(recipient=outsider).exists()  # no groups, no digest
 
@@ -206,10 +206,10 @@ def test_it_covers_the_time_since_the_last_digest(observer, energy, member):
     observer.save()
     grid = milestone(energy, owner=member, due="2026-09-30", title="Grid study")
     progress_update(grid, author=member, when=at("2026-05-03 10:00"), note="First note.")
-    services.digests_send(now=at("2026-05-04 08:10"))
+    services.digests_claim(now=at("2026-05-04 08:10"))
     # Written after Monday's digest was decided, the same morning.
     progress_update(grid, author=member, when=at("2026-05-04 08:30"), note="Second note.")
-    services.digests_send(now=at("2026-05-05 08:10"))
+    services.digests_claim(now=at("2026-05-05 08:10"))
     monday, tuesday = EmailLog.objects.filter(recipient=observer).order_by("period")
     assert "First note." in monday.body_text and "Second note." not in monday.body_text
     assert "Second note." in tuesday.body_text and "First note." not in tuesday.body_text
@@ -226,7 +226,7 @@ def test_it_covers_the_time_since_the_last_digest(observer, energy, member):
 def test_it_covers_one_or_seven_days_for_a_first_digest(observer, activity, frequency, since):
     observer.digest_frequency = frequency
     observer.save()
-    services.digests_send(now=at(f"{MONDAY} 09:00"))
+    services.digests_claim(now=at(f"{MONDAY} 09:00"))
     assert digest_for(observer).context["since"] == since
 
 
@@ -248,10 +248,10 @@ def test_it_counts_a_failed_digest_as_not_received(observer, activity):
         decided_at=at("2026-05-01 09:00"),
     )
     mine = EmailLog.objects.filter(recipient=observer)
-    services.digests_send(now=at(f"{MONDAY} 09:00"))
+    services.digests_claim(now=at(f"{MONDAY} 09:00"))
     assert mine.get(period=MONDAY).context["since"] == "2026-05-01T09:00:00+00:00"
     mine.filter(period__in=[MONDAY, "2026-05-01"]).delete()
-    services.digests_send(now=at(f"{MONDAY} 09:00"))
+    services.digests_claim(now=at(f"{MONDAY} 09:00"))
     # Only a failed one: as if there was none.
     assert mine.get(period=MONDAY).context["since"] == "2026-04-27T09:00:00+00:00"
 
@@ -267,7 +267,7 @@ def test_it_caps_each_section_and_links_to_the_rest(observer, energy, member):
         )
         for n in range(15)
     )
-    services.digests_send(now=at(f"{MONDAY} 09:00"))
+    services.digests_claim(now=at(f"{MONDAY} 09:00"))
     row = digest_for(observer)
     listed = re.findall(r"Late item \d\d", row.body_text)
     assert listed == [f"Late item {n:02d}" for n in range(10)]  # the most overdue first
@@ -277,7 +277,7 @@ def test_it_caps_each_section_and_links_to_the_rest(observer, energy, member):
 
 def test_it_writes_in_the_recipients_language(cochair_az, other_member, activity, connectivity):
     milestone(connectivity, owner=other_member, due="2026-05-10", title="Middle Corridor study")
-    services.digests_send(now=at(f"{MONDAY} 12:00"))
+    services.digests_claim(now=at(f"{MONDAY} 12:00"))
     azeri = digest_for(cochair_az)  # language "az"
     assert azeri.subject == "CharterHub həftəlik xülasəsi, 4 May 2026"
     assert "== Enerji ==" in azeri.body_text
@@ -289,14 +289,14 @@ def test_it_writes_in_the_recipients_language(cochair_az, other_member, activity
 
 
 def test_it_shows_times_on_the_recipients_clock(cochair_us, observer, activity):
-    services.digests_send(now=at(f"{MONDAY} 14:00"))
+    services.digests_claim(now=at(f"{MONDAY} 14:00"))
     # The third session starts 06:00 UTC: 2 a.m. in New York (EDT), 6 a.m. in UTC.
     assert "(May 8, 2026, 2 a.m.," in digest_for(cochair_us).body_text
     assert "(May 8, 2026, 6 a.m.," in digest_for(observer).body_text
 
 
 def test_it_carries_an_unsubscribe_from_digests(observer, activity):
-    services.digests_send(now=at(f"{MONDAY} 09:00"))
+    services.digests_claim(now=at(f"{MONDAY} 09:00"))
     services.emails_deliver(now=at(f"{MONDAY} 09:01"))
     (message,) = [m for m in mail.outbox if m.to == [observer.email]]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -308,9 +308,9 @@ def test_it_carries_an_unsubscribe_from_digests(observer, activity):
 
 def test_it_decides_each_digest_once(observer, member, cochair_us, activity):
     hours = [at(f"{MONDAY} 00:00") + dt.timedelta(minutes=30 * n) for n in range(48)]
-    first = sum(services.digests_send(now=moment).claimed for moment in hours)
+    first = sum(services.digests_claim(now=moment).claimed for moment in hours)
     assert first == 3  # Baku at 04:00 UTC, UTC at 08:00, New York at 12:00
-    assert sum(services.digests_send(now=moment).claimed for moment in hours) == 0
+    assert sum(services.digests_claim(now=moment).claimed for moment in hours) == 0
     services.emails_deliver(now=at("2026-05-05 00:00"))
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [observer.email, member.email, cochair_us.email]
@@ -346,6 +346,6 @@ def test_it_builds_digests_with_the_same_queries_for_10_or_1000_users(
     decision(held, "Agreed.")
     invite(held, users[0])
     with django_assert_num_queries(DIGEST_QUERIES):
-        result = services.digests_send(now=at(f"{MONDAY} 06:00"))
+        result = services.digests_claim(now=at(f"{MONDAY} 06:00"))
     assert result.claimed == members
     assert User.objects.filter(emails__kind=EmailKind.DIGEST).count() == members

@@ -49,7 +49,7 @@ def test_healthz_says_the_broker_is_down(redis_down, client, db):
 def test_the_next_run_after_an_outage_catches_up_from_the_database(member, energy):
     milestone(energy, owner=member, due="2026-05-11", title="Grid study")
     # Redis was down from 03:00 to 09:00 UTC: the 04:05 … 08:05 runs never happened.
-    result = services.reminders_send(now=at("2026-05-04 09:05"))  # 13:05 in Baku
+    result = services.reminders_claim(now=at("2026-05-04 09:05"))  # 13:05 in Baku
     assert result.claimed == 1
     row = EmailLog.objects.get()
     assert row.send_after == at("2026-05-04 04:00")  # it was due at 08:00 Baku time

@@ -1,4 +1,4 @@
-"""Deadline and meeting reminders: who gets what, when (`reminders_send`)."""
+"""Deadline and meeting reminders: who gets what, when (`reminders_claim`)."""
 
 import datetime as dt
 import math
@@ -28,7 +28,7 @@ def run_daily(start: str, end: str, *, hour: int = 6) -> None:
     """Run the reminder job once a day at `hour`:00 UTC from `start` to `end` inclusive."""
     current, last = day(start), day(end)
     while current <= last:
-        services.reminders_send(now=dt.datetime.combine(current, dt.time(hour), tzinfo=dt.UTC))
+        services.reminders_claim(now=dt.datetime.combine(current, dt.time(hour), tzinfo=dt.UTC))
         current += dt.timedelta(days=1)
 
 
@@ -65,7 +65,7 @@ def test_it_uses_the_owners_own_lead_days(member, energy):
 
 def test_it_writes_what_the_reminder_is_about(member, energy):
     thing = milestone(energy, owner=member, due="2026-05-11", title="Grid study <draft> & annex")
-    services.reminders_send(now=at("2026-05-04 06:00"))
+    services.reminders_claim(now=at("2026-05-04 06:00"))
     row = EmailLog.objects.get()
     assert row.subject == "[Energy] Due in 7 days: Grid study <draft> & annex"
     assert "Grid study <draft> & annex" in row.body_text  # plain text is not HTML-escaped
@@ -86,25 +86,25 @@ def test_it_writes_what_the_reminder_is_about(member, energy):
 )
 def test_it_words_each_occurrence(member, energy, due, subject):
     milestone(energy, owner=member, due=due, title="Study")
-    services.reminders_send(now=at("2026-05-04 06:00"))
+    services.reminders_claim(now=at("2026-05-04 06:00"))
     assert EmailLog.objects.get(recipient=member).subject == subject
 
 
 def test_it_claims_nothing_before_eight_local_and_catches_up_later_that_day(member, energy):
     milestone(energy, owner=member, due="2026-05-11")
-    assert services.reminders_send(now=at("2026-05-04 03:59")).claimed == 0  # 07:59 in Baku
+    assert services.reminders_claim(now=at("2026-05-04 03:59")).claimed == 0  # 07:59 in Baku
     assert not EmailLog.objects.exists()
     # No run at 08:00: the beat was down. A run at 19:30 Baku time catches up.
-    assert services.reminders_send(now=at("2026-05-04 15:30")).claimed == 1
-    assert services.reminders_send(now=at("2026-05-04 19:59")).claimed == 0  # 23:59 in Baku
+    assert services.reminders_claim(now=at("2026-05-04 15:30")).claimed == 1
+    assert services.reminders_claim(now=at("2026-05-04 19:59")).claimed == 0  # 23:59 in Baku
     # The next local day, that reminder is not sent late.
-    assert services.reminders_send(now=at("2026-05-04 20:30")).claimed == 0
+    assert services.reminders_claim(now=at("2026-05-04 20:30")).claimed == 0
     assert EmailLog.objects.count() == 1
 
 
 def test_it_does_not_send_a_missed_day_late(member, energy):
     milestone(energy, owner=member, due="2026-05-11")
-    services.reminders_send(now=at("2026-05-05 06:00"))  # the lead-7 day was 2026-05-04
+    services.reminders_claim(now=at("2026-05-05 06:00"))  # the lead-7 day was 2026-05-04
     assert not EmailLog.objects.exists()
 
 
@@ -118,7 +118,7 @@ def test_it_stops_when_the_milestone_is_closed(member, energy, status):
 @pytest.mark.parametrize("status", Status.values)
 def test_it_reminds_for_every_open_status(member, energy, status):
     milestone(energy, owner=member, due="2026-05-04", status=status)
-    services.reminders_send(now=at("2026-05-04 06:00"))
+    services.reminders_claim(now=at("2026-05-04 06:00"))
     closed = status in (Status.DONE, Status.CANCELLED)
     assert EmailLog.objects.exists() is not closed
 
@@ -130,7 +130,7 @@ def test_it_respects_reminders_off_and_inactive_owners(member, observer, energy)
     observer.save()
     milestone(energy, owner=member, due="2026-05-04")
     milestone(energy, owner=observer, due="2026-05-04")
-    services.reminders_send(now=at("2026-05-04 12:00"))
+    services.reminders_claim(now=at("2026-05-04 12:00"))
     assert not EmailLog.objects.exists()
 
 
@@ -138,9 +138,9 @@ def test_it_escalates_to_both_cochairs_when_overdue_more_than_a_week(
     member, cochair_az, cochair_us, energy
 ):
     thing = milestone(energy, owner=member, due="2026-05-01")
-    services.reminders_send(now=at("2026-05-08 14:00"))  # 7 days overdue: the owner only
+    services.reminders_claim(now=at("2026-05-08 14:00"))  # 7 days overdue: the owner only
     assert claims() == {("member@example.test", "milestone_reminder", "overdue-w1:2026-05-08")}
-    services.reminders_send(now=at("2026-05-15 14:00"))  # 14 days: and both co-chairs
+    services.reminders_claim(now=at("2026-05-15 14:00"))  # 14 days: and both co-chairs
     assert claims(period="overdue-w2:2026-05-15") == {
         ("member@example.test", "milestone_reminder", "overdue-w2:2026-05-15"),
         ("cochair.az@example.test", "milestone_escalation", "overdue-w2:2026-05-15"),
@@ -155,11 +155,11 @@ def test_it_escalates_to_both_cochairs_when_overdue_more_than_a_week(
 def test_it_escalates_on_each_cochairs_own_local_day(member, cochair_az, cochair_us, energy):
     milestone(energy, owner=member, due="2026-05-01")
     # 05:00 UTC on 2026-05-15: 09:00 in Baku, still 01:00 in New York.
-    services.reminders_send(now=at("2026-05-15 05:00"))
+    services.reminders_claim(now=at("2026-05-15 05:00"))
     assert {email for email, _, _ in claims(kind="milestone_escalation")} == {
         "cochair.az@example.test"
     }
-    services.reminders_send(now=at("2026-05-15 12:00"))  # 08:00 in New York (EDT)
+    services.reminders_claim(now=at("2026-05-15 12:00"))  # 08:00 in New York (EDT)
     assert {email for email, _, _ in claims(kind="milestone_escalation")} == {
         "cochair.az@example.test",
         "cochair.us@example.test",
@@ -168,7 +168,7 @@ def test_it_escalates_on_each_cochairs_own_local_day(member, cochair_az, cochair
 
 def test_it_does_not_escalate_to_a_cochair_who_owns_the_milestone(cochair_az, cochair_us, energy):
     milestone(energy, owner=cochair_az, due="2026-05-01")
-    services.reminders_send(now=at("2026-05-15 14:00"))
+    services.reminders_claim(now=at("2026-05-15 14:00"))
     assert claims() == {
         ("cochair.az@example.test", "milestone_reminder", "overdue-w2:2026-05-15"),
         ("cochair.us@example.test", "milestone_escalation", "overdue-w2:2026-05-15"),
@@ -177,7 +177,7 @@ def test_it_does_not_escalate_to_a_cochair_who_owns_the_milestone(cochair_az, co
 
 def test_it_escalates_a_milestone_without_owner(cochair_az, cochair_us, energy):
     milestone(energy, owner=None, due="2026-05-01")
-    services.reminders_send(now=at("2026-05-22 14:00"))
+    services.reminders_claim(now=at("2026-05-22 14:00"))
     assert {(email, kind) for email, kind, _ in claims()} == {
         ("cochair.az@example.test", "milestone_escalation"),
         ("cochair.us@example.test", "milestone_escalation"),
@@ -189,7 +189,7 @@ def test_it_escalates_only_to_the_milestones_own_group(member, other_member, ene
     chair = make_user("chair.connectivity@example.test", time_zone="Asia/Baku")
     join(chair, connectivity, "co_chair")
     milestone(energy, owner=member, due="2026-05-01")
-    services.reminders_send(now=at("2026-05-15 14:00"))
+    services.reminders_claim(now=at("2026-05-15 14:00"))
     assert not EmailLog.objects.filter(recipient=chair).exists()
 
 
@@ -215,7 +215,7 @@ def test_it_reminds_action_item_owners_on_the_same_schedule(member, energy):
 def test_it_does_not_escalate_action_items(member, cochair_az, energy):
     held = meeting(energy, starts_at=at("2026-04-01 06:00"))
     action(held, owner=member, due="2026-04-20")
-    services.reminders_send(now=at("2026-05-04 14:00"))
+    services.reminders_claim(now=at("2026-05-04 14:00"))
     assert claims() == {("member@example.test", "action_reminder", "overdue-w2:2026-05-04")}
 
 
@@ -233,11 +233,11 @@ def test_it_reminds_invited_members_the_day_before_a_meeting_with_an_invitation(
     invite(upcoming, cochair_us, AttendanceStatus.PRESENT)
     invite(upcoming, observer, AttendanceStatus.APOLOGIES)
     invite(upcoming, outsider, AttendanceStatus.ABSENT)
-    services.reminders_send(now=at("2026-05-10 06:00"))  # two days before: nothing
+    services.reminders_claim(now=at("2026-05-10 06:00"))  # two days before: nothing
     assert not EmailLog.objects.exists()
-    services.reminders_send(now=at("2026-05-11 06:00"))  # 10:00 on the 11th in Baku
+    services.reminders_claim(now=at("2026-05-11 06:00"))  # 10:00 on the 11th in Baku
     assert claims() == {("member@example.test", "meeting_reminder", "eve:2026-05-12")}
-    services.reminders_send(now=at("2026-05-11 13:00"))  # 09:00 on the 11th in New York
+    services.reminders_claim(now=at("2026-05-11 13:00"))  # 09:00 on the 11th in New York
     assert claims(recipient=cochair_us) == {
         ("cochair.us@example.test", "meeting_reminder", "eve:2026-05-12")
     }
@@ -269,7 +269,7 @@ def test_it_gives_one_meeting_the_same_calendar_uid_for_everyone(member, cochair
     upcoming = meeting(energy, starts_at=at("2026-05-12 06:00"))
     invite(upcoming, member)
     invite(upcoming, cochair_az)
-    services.reminders_send(now=at("2026-05-11 06:00"))
+    services.reminders_claim(now=at("2026-05-11 06:00"))
     uids = {
         str(icalendar.Calendar.from_ical(row.attachments[0]["content"]).walk("VEVENT")[0]["uid"])
         for row in EmailLog.objects.all()
@@ -282,7 +282,7 @@ def test_it_skips_guests_and_past_meetings(member, energy):
     invite(past, member)
     upcoming = meeting(energy, starts_at=at("2026-05-12 06:00"))
     upcoming.attendance.create(guest_name="Guest Speaker", guest_organisation="IEA")
-    services.reminders_send(now=at("2026-05-11 06:00"))
+    services.reminders_claim(now=at("2026-05-11 06:00"))
     assert not EmailLog.objects.exists()
 
 
@@ -291,13 +291,13 @@ def test_it_decides_each_reminder_once_however_often_it_runs(member, cochair_az,
     milestone(energy, owner=member, due="2026-04-20")
     upcoming = meeting(energy, starts_at=at("2026-05-05 06:00"))
     invite(upcoming, member)
-    first = services.reminders_send(now=at("2026-05-04 06:00"))
+    first = services.reminders_claim(now=at("2026-05-04 06:00"))
     assert first.claimed == 4  # lead-7, overdue-w2, its escalation, meeting
     for minute in (0, 1, 30):
-        again = services.reminders_send(now=at("2026-05-04 06:00") + dt.timedelta(minutes=minute))
+        again = services.reminders_claim(now=at("2026-05-04 06:00") + dt.timedelta(minutes=minute))
         assert again.claimed == 0
     services.emails_deliver(now=at("2026-05-04 06:31"))
-    services.reminders_send(now=at("2026-05-04 18:00"))
+    services.reminders_claim(now=at("2026-05-04 18:00"))
     services.emails_deliver(now=at("2026-05-04 18:01"))
     assert len(mail.outbox) == 4
     assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 4
@@ -305,9 +305,9 @@ def test_it_decides_each_reminder_once_however_often_it_runs(member, cochair_az,
 
 def test_it_reminds_again_after_the_due_date_moves(member, energy):
     thing = milestone(energy, owner=member, due="2026-05-11")
-    services.reminders_send(now=at("2026-05-04 06:00"))
+    services.reminders_claim(now=at("2026-05-04 06:00"))
     Milestone.objects.filter(pk=thing.pk).update(due_date=dt.date(2026, 5, 5))
-    services.reminders_send(now=at("2026-05-04 07:00"))
+    services.reminders_claim(now=at("2026-05-04 07:00"))
     assert set(EmailLog.objects.values_list("period", flat=True)) == {
         "lead-7:2026-05-04",
         "lead-1:2026-05-04",
@@ -338,7 +338,7 @@ def test_it_scans_with_the_same_queries_for_10_or_1000_milestones(
 ):
     owned_milestones(energy, bulk_users(owners, time_zone="Asia/Baku"), due="2026-05-11")
     with django_assert_num_queries(SCAN_QUERIES):
-        result = services.reminders_send(now=at("2026-05-04 06:00"))
+        result = services.reminders_claim(now=at("2026-05-04 06:00"))
     assert result.claimed == owners == EmailLog.objects.count()
 
 
@@ -357,7 +357,7 @@ def test_it_scans_every_kind_with_the_same_queries_for_few_or_many_recipients(
         for user in users
     )
     with django_assert_num_queries(SCAN_QUERIES):
-        result = services.reminders_send(now=at("2026-05-04 06:00"))
+        result = services.reminders_claim(now=at("2026-05-04 06:00"))
     # It is 02:00 in New York: of the co-chairs only the AZ one is escalated to yet.
     assert result.by_kind == {
         "milestone_reminder": owners,
@@ -370,7 +370,7 @@ def test_it_scans_every_kind_with_the_same_queries_for_few_or_many_recipients(
 def test_it_inserts_claims_in_batches_with_the_same_reads(energy):
     owned_milestones(energy, bulk_users(2500, time_zone="Asia/Baku"), due="2026-05-11")
     with CaptureQueriesContext(connection) as queries:
-        result = services.reminders_send(now=at("2026-05-04 06:00"))
+        result = services.reminders_claim(now=at("2026-05-04 06:00"))
     assert result.claimed == 2500
     statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
     assert statements.count("SELECT") == 8
@@ -378,5 +378,5 @@ def test_it_inserts_claims_in_batches_with_the_same_reads(energy):
 
 
 def test_it_has_nothing_to_do_for_nobody(db, charter_data):
-    assert services.reminders_send(now=at("2026-05-04 06:00")).claimed == 0
+    assert services.reminders_claim(now=at("2026-05-04 06:00")).claimed == 0
     assert User.objects.count() == 0

@@ -44,7 +44,7 @@ def states() -> dict[str, int]:
 def test_it_delivers_reminders_over_smtp(smtp, member, observer, energy):
     milestone(energy, owner=member, due="2026-05-11", title="Grid study")
     milestone(energy, owner=observer, due="2026-05-05", title="Market report")
-    services.reminders_send(now=at("2026-05-04 12:00"))
+    services.reminders_claim(now=at("2026-05-04 12:00"))
     result = services.emails_deliver(now=at("2026-05-04 12:00"))
     assert (result.due, result.sent) == (2, 2)
     assert states() == {"sent": 2}

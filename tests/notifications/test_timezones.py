@@ -45,8 +45,8 @@ def people(energy):
 def run_hourly(start: str, end: str) -> None:
     moment, last = at(start), at(end)
     while moment <= last:
-        services.reminders_send(now=moment)
-        services.digests_send(now=moment)
+        services.reminders_claim(now=moment)
+        services.digests_claim(now=moment)
         moment += dt.timedelta(hours=1)
 
 
@@ -147,5 +147,5 @@ def test_it_reads_the_local_day_not_the_utc_day(people, energy):
     _, new_york = people
     milestone(energy, owner=new_york, due="2026-05-06")
     # 02:00 UTC on the 5th is still the evening of the 4th in New York: lead-2 is the 4th.
-    services.reminders_send(now=at("2026-05-05 02:00"))
+    services.reminders_claim(now=at("2026-05-05 02:00"))
     assert list(EmailLog.objects.values_list("period", flat=True)) == ["lead-2:2026-05-04"]

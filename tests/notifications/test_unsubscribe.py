@@ -105,7 +105,7 @@ def test_it_works_from_the_header_of_a_real_email_and_cancels_what_is_queued(
 ):
     milestone(energy, owner=member, due="2026-05-11")
     milestone(energy, owner=member, due="2026-05-05")
-    services.reminders_send(now=at("2026-05-04 06:00"))
+    services.reminders_claim(now=at("2026-05-04 06:00"))
     _, second = EmailLog.objects.order_by("pk")
     services.emails_deliver(now=at("2026-05-04 06:00"), limit=1)
     (message,) = mail.outbox

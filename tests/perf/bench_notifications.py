@@ -122,7 +122,7 @@ def reminder_runs(now, target: int, few: int) -> None:
             User.objects.update(reminders_enabled=True)
             recipients = User.objects.filter(is_active=True).count()
         scan, scan_time, scan_kinds = measured(lambda: selectors.reminders_due(now=now))
-        result, elapsed, kinds = measured(lambda: services.reminders_send(now=now))
+        result, elapsed, kinds = measured(lambda: services.reminders_claim(now=now))
         return total, recipients, len(scan), scan_time, scan_kinds, result, elapsed, kinds
 
     for label, keep in ((f"{few} recipients", few), ("every user", None)):
@@ -141,7 +141,7 @@ def digest_runs(monday, few: int) -> None:
             field="digest_frequency", on=DigestFrequency.DAILY, off=DigestFrequency.OFF, keep=keep
         )
         EmailLog.objects.filter(kind="digest").delete()
-        result, elapsed, kinds = measured(lambda: services.digests_send(now=monday))
+        result, elapsed, kinds = measured(lambda: services.digests_claim(now=monday))
         return recipients, result, elapsed, kinds
 
     for keep in (few, 10**9):

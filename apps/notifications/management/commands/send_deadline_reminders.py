@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from apps.notifications.management.options import add_now_argument, parse_now
-from apps.notifications.services import reminders_send
+from apps.notifications.services import reminders_claim
 
 
 class Command(BaseCommand):
@@ -14,6 +14,6 @@ class Command(BaseCommand):
         add_now_argument(parser)
 
     def handle(self, *args, now=None, **options):
-        result = reminders_send(now=parse_now(now))
+        result = reminders_claim(now=parse_now(now))
         detail = ", ".join(f"{count} {kind}" for kind, count in sorted(result.by_kind.items()))
         self.stdout.write(f"{result.claimed} reminders queued" + (f" ({detail})" if detail else ""))

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from apps.notifications.management.options import add_now_argument, parse_now
-from apps.notifications.services import digests_send
+from apps.notifications.services import digests_claim
 
 
 class Command(BaseCommand):
@@ -15,5 +15,5 @@ class Command(BaseCommand):
         add_now_argument(parser)
 
     def handle(self, *args, now=None, **options):
-        result = digests_send(now=parse_now(now))
+        result = digests_claim(now=parse_now(now))
         self.stdout.write(f"{result.claimed} digests queued")
