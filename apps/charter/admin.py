@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.admin import UserAdmin
 from apps.accounts.models import Side, User
 from apps.charter.models import Charter, CharterSection, Membership, Role, WorkingGroup
+from apps.charter.signals import send_member_joined
 
 # --- helpers shared with the admins of the floors above --------------------------------------
 
@@ -203,6 +204,18 @@ class CharterSectionAdmin(admin.ModelAdmin):
 
 # --- working groups and memberships ---------------------------------------------------------
 
+
+class AnnouncesNewMembersMixin:
+    """A membership added here is announced like one added in the app (``member_joined``),
+    in the admin's transaction, so the new member is invited to the upcoming meetings."""
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            for membership in formset.new_objects:
+                send_member_joined(membership)
+
+
 MembershipFormSet = one_per_parent_formset(
     OnePer(
         constraint="membership_one_cochair_per_side",
@@ -255,7 +268,7 @@ def count_related(model, related_name: str) -> Subquery:
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(AnnouncesNewMembersMixin, admin.ModelAdmin):
     list_display = (
         "name_en",
         "slug",
@@ -328,6 +341,11 @@ class MembershipAdmin(admin.ModelAdmin):
     fields = ("user", "group", "role", "side", "joined_at")
     readonly_fields = ("joined_at",)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            send_member_joined(obj)
+
 
 # --- the user admin, with the user's memberships ---------------------------------------------
 
@@ -349,7 +367,7 @@ class UserMembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user", "group")
 
 
-class UserWithMembershipsAdmin(UserAdmin):
+class UserWithMembershipsAdmin(AnnouncesNewMembersMixin, UserAdmin):
     inlines = (*UserAdmin.inlines, UserMembershipInline)
     list_display = (
         "email",

@@ -18,6 +18,9 @@ Who may do it: staff, and the group's co-chairs. The rules, each a ValidationErr
 
 Someone who is neither staff nor a co-chair of the group gets PermissionDenied.
 
+A new member is announced with the ``member_joined`` signal (``apps.charter.signals``) inside
+the same transaction, so the floors above (meetings: invitations to upcoming meetings) follow.
+
 Every change is recorded in the security audit log (``role_changed``) in the same transaction
 as the write, so the log holds exactly the changes that happened.
 
@@ -36,6 +39,7 @@ from apps.accounts.models import Side, User
 from apps.audit.models import AuditKind
 from apps.audit.services import audit_record
 from apps.charter.models import Membership, Role, WorkingGroup
+from apps.charter.signals import send_member_joined
 
 
 def _lock_group(group_id: int) -> WorkingGroup:
@@ -194,6 +198,7 @@ def membership_add(
             membership_pk=membership.pk,
             action="added",
         )
+        send_member_joined(membership)
         return membership
 
 
