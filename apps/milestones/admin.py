@@ -14,6 +14,7 @@ import types
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +36,7 @@ from apps.milestones.models import (
     Status,
     UpdateKind,
 )
-from apps.milestones.services import milestone_admin_save
+from apps.milestones.services import clean_section, milestone_admin_save
 
 
 class MilestoneAdminForm(VersionedAdminForm):
@@ -45,6 +46,12 @@ class MilestoneAdminForm(VersionedAdminForm):
 
     def clean(self):
         cleaned = super().clean()
+        group, section = cleaned.get("group"), cleaned.get("section")
+        if group is not None and section is not None:
+            try:
+                clean_section(section, group=group)
+            except ValidationError as error:
+                self.add_error(None, error)
         # The database insists: a completion time exactly when done. Fill it in (or
         # clear it) rather than make staff type a timestamp.
         status = cleaned.get("status")

@@ -317,6 +317,21 @@ def _clean_owner(owner: User | None, *, group: WorkingGroup) -> User | None:
     return owner
 
 
+def clean_section(section: CharterSection, *, group: WorkingGroup) -> CharterSection:
+    """``section``, if it is a section of the charter ``group`` works under (the database
+    refuses any other: ``milestone_section_in_group_charter``)."""
+    if section.pk != group.section_id and section.charter_id != group.section.charter_id:
+        raise ValidationError(
+            {
+                "section": ValidationError(
+                    _("Choose a section of the charter this group works under."),
+                    code="section_other_charter",
+                )
+            }
+        )
+    return section
+
+
 def _resolve_status(milestone: Milestone, access: GroupAccess, requested: Any) -> str:
     """The status a request for ``requested`` leads to, under the sign-off rules."""
     if requested not in Status.values:
@@ -385,13 +400,18 @@ def _apply(
     )
     new_title = _gather(errors, _clean_title, title)
     new_description = _gather(errors, _clean_description, description)
+    new_section = _gather(
+        errors,
+        lambda v: v if v.pk == milestone.section_id else clean_section(v, group=group),
+        section,
+    )
     if errors:
         raise ValidationError(errors)
 
     for name, value in (
         ("title", new_title),
         ("description", new_description),
-        ("section", section),
+        ("section", new_section),
     ):
         if value is not UNSET and value != getattr(milestone, name):
             changes[name] = [_logged(getattr(milestone, name)), _logged(value)]
@@ -514,6 +534,8 @@ def milestone_create(
         ]
     _gather(errors, _clean_due_date, due_date)
     _gather(errors, lambda v: _clean_owner(v, group=group), owner)
+    if section is not None:
+        _gather(errors, lambda v: clean_section(v, group=group), section)
     if errors:
         raise ValidationError(errors)
 
