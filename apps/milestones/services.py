@@ -750,11 +750,16 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def milestone_admin_save(*, milestone: Milestone, user: User, changed: Iterable[str]) -> Milestone:
+def milestone_admin_save(
+    *, milestone: Milestone, user: User, changed: Iterable[str], seen_version: int | None = None
+) -> Milestone:
     """Save an edit made in the Django admin, logged like any other edit.
 
-    The admin form has already checked the version the page was loaded at. A change bumps
-    the version; the completion time follows the status (set when done, cleared otherwise).
+    ``seen_version`` is the version the admin page was loaded at. It is compared with the
+    stored one under the row lock, so an edit saved in the app between the admin form's own
+    check and this save raises ``Conflict`` (nothing written) instead of being overwritten.
+    A change bumps the version; the completion time follows the status (set when done,
+    cleared otherwise).
     """
     changed = [name for name in changed if name not in ("seen_version", "version")]
     with transaction.atomic():
@@ -772,7 +777,12 @@ def milestone_admin_save(*, milestone: Milestone, user: User, changed: Iterable[
             return milestone
         if not changed:
             return milestone
-        before = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        before = _lock(milestone.pk)
+        if seen_version is not None and seen_version != before.version:
+            raise _conflict(
+                before,
+                {name: getattr(milestone, name) for name in changed if name in EDITABLE_FIELDS},
+            )
         milestone.version = before.version + 1
         milestone.save()
         _log(
