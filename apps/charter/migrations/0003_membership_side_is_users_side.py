@@ -28,28 +28,26 @@ in tests/charter/test_rules.py fail if it does not.
 from django.db import migrations
 from django.db.models import Count, F
 
-MESSAGE = "membership_side_is_users_side: a membership is on the side of its user"
-
 SQLITE_CREATE = [
-    f"""
+    """
     CREATE TRIGGER membership_side_is_users_side_insert
     BEFORE INSERT ON charter_membership
     FOR EACH ROW WHEN NEW.side <> (SELECT side FROM accounts_user WHERE id = NEW.user_id)
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    BEGIN SELECT RAISE(ABORT, 'membership_side_is_users_side: a membership is on the side of its user'); END
     """,
-    f"""
+    """
     CREATE TRIGGER membership_side_is_users_side_update
     BEFORE UPDATE OF side, user_id ON charter_membership
     FOR EACH ROW WHEN NEW.side <> (SELECT side FROM accounts_user WHERE id = NEW.user_id)
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    BEGIN SELECT RAISE(ABORT, 'membership_side_is_users_side: a membership is on the side of its user'); END
     """,
-    f"""
+    """
     CREATE TRIGGER membership_side_is_users_side_user
     BEFORE UPDATE OF side ON accounts_user
     FOR EACH ROW WHEN EXISTS (
         SELECT 1 FROM charter_membership WHERE user_id = NEW.id AND side <> NEW.side
     )
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    BEGIN SELECT RAISE(ABORT, 'membership_side_is_users_side: a membership is on the side of its user'); END
     """,
 ]
 
@@ -60,14 +58,14 @@ SQLITE_DROP = [
 ]
 
 POSTGRES_CREATE = [
-    f"""
+    """
     CREATE OR REPLACE FUNCTION membership_side_is_users_side() RETURNS trigger AS $$
     DECLARE
         user_side varchar;
     BEGIN
         SELECT side INTO user_side FROM accounts_user WHERE id = NEW.user_id FOR SHARE;
         IF NEW.side <> user_side THEN
-            RAISE EXCEPTION '{MESSAGE} (membership %)', NEW.id USING ERRCODE = 'check_violation';
+            RAISE EXCEPTION 'membership_side_is_users_side: a membership is on the side of its user (membership %)', NEW.id USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
     END;
@@ -78,13 +76,13 @@ POSTGRES_CREATE = [
     BEFORE INSERT OR UPDATE OF side, user_id ON charter_membership
     FOR EACH ROW EXECUTE FUNCTION membership_side_is_users_side()
     """,
-    f"""
+    """
     CREATE OR REPLACE FUNCTION membership_side_is_users_side_user() RETURNS trigger AS $$
     BEGIN
         IF EXISTS (
             SELECT 1 FROM charter_membership WHERE user_id = NEW.id AND side <> NEW.side
         ) THEN
-            RAISE EXCEPTION '{MESSAGE} (user %)', NEW.id USING ERRCODE = 'check_violation';
+            RAISE EXCEPTION 'membership_side_is_users_side: a membership is on the side of its user (user %)', NEW.id USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
     END;

@@ -36,7 +36,6 @@ def repair(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("meetings", "0002_meeting_updated_by"),
     ]

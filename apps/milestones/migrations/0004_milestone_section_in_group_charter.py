@@ -26,31 +26,28 @@ in tests/milestones/test_rules.py fail if it does not.
 
 from django.db import migrations
 
-MESSAGE = "milestone_section_in_group_charter: the section of a milestone must belong to the charter of its group"
-
 # --- SQLite -------------------------------------------------------------------------------
 
-# The charter of the milestone's section, and the charter of its group's section.
-SQLITE_MILESTONE_WHEN = """
+SQLITE_CREATE = [
+    """
+    CREATE TRIGGER milestone_section_in_group_charter_insert
+    BEFORE INSERT ON milestones_milestone
+    FOR EACH ROW WHEN
     (SELECT charter_id FROM charter_chartersection WHERE id = NEW.section_id)
     <> (SELECT s.charter_id FROM charter_workinggroup g
         JOIN charter_chartersection s ON s.id = g.section_id WHERE g.id = NEW.group_id)
-"""
-
-SQLITE_CREATE = [
-    f"""
-    CREATE TRIGGER milestone_section_in_group_charter_insert
-    BEFORE INSERT ON milestones_milestone
-    FOR EACH ROW WHEN {SQLITE_MILESTONE_WHEN}
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    BEGIN SELECT RAISE(ABORT, 'milestone_section_in_group_charter: the section of a milestone must belong to the charter of its group'); END
     """,
-    f"""
+    """
     CREATE TRIGGER milestone_section_in_group_charter_update
     BEFORE UPDATE OF section_id, group_id ON milestones_milestone
-    FOR EACH ROW WHEN {SQLITE_MILESTONE_WHEN}
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    FOR EACH ROW WHEN
+    (SELECT charter_id FROM charter_chartersection WHERE id = NEW.section_id)
+    <> (SELECT s.charter_id FROM charter_workinggroup g
+        JOIN charter_chartersection s ON s.id = g.section_id WHERE g.id = NEW.group_id)
+    BEGIN SELECT RAISE(ABORT, 'milestone_section_in_group_charter: the section of a milestone must belong to the charter of its group'); END
     """,
-    f"""
+    """
     CREATE TRIGGER milestone_section_in_group_charter_group
     BEFORE UPDATE OF section_id ON charter_workinggroup
     FOR EACH ROW WHEN EXISTS (
@@ -59,9 +56,9 @@ SQLITE_CREATE = [
         WHERE m.group_id = NEW.id
         AND ms.charter_id <> (SELECT charter_id FROM charter_chartersection WHERE id = NEW.section_id)
     )
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    BEGIN SELECT RAISE(ABORT, 'milestone_section_in_group_charter: the section of a milestone must belong to the charter of its group'); END
     """,
-    f"""
+    """
     CREATE TRIGGER milestone_section_in_group_charter_section
     BEFORE UPDATE OF charter_id ON charter_chartersection
     FOR EACH ROW WHEN EXISTS (
@@ -73,7 +70,7 @@ SQLITE_CREATE = [
         AND (CASE WHEN ms.id = NEW.id THEN NEW.charter_id ELSE ms.charter_id END)
             <> (CASE WHEN gs.id = NEW.id THEN NEW.charter_id ELSE gs.charter_id END)
     )
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    BEGIN SELECT RAISE(ABORT, 'milestone_section_in_group_charter: the section of a milestone must belong to the charter of its group'); END
     """,
 ]
 
@@ -87,7 +84,7 @@ SQLITE_DROP = [
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 POSTGRES_CREATE = [
-    f"""
+    """
     CREATE OR REPLACE FUNCTION milestone_section_in_group_charter() RETURNS trigger AS $$
     DECLARE
         section_charter integer;
@@ -100,7 +97,7 @@ POSTGRES_CREATE = [
             JOIN charter_chartersection s ON s.id = g.section_id
             WHERE g.id = NEW.group_id FOR SHARE OF s;
         IF section_charter <> group_charter THEN
-            RAISE EXCEPTION '{MESSAGE} (milestone %)', NEW.id USING ERRCODE = 'check_violation';
+            RAISE EXCEPTION 'milestone_section_in_group_charter: the section of a milestone must belong to the charter of its group (milestone %)', NEW.id USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
     END;
@@ -111,7 +108,7 @@ POSTGRES_CREATE = [
     BEFORE INSERT OR UPDATE OF section_id, group_id ON milestones_milestone
     FOR EACH ROW EXECUTE FUNCTION milestone_section_in_group_charter()
     """,
-    f"""
+    """
     CREATE OR REPLACE FUNCTION milestone_section_in_group_charter_group() RETURNS trigger AS $$
     BEGIN
         IF EXISTS (
@@ -122,7 +119,7 @@ POSTGRES_CREATE = [
                 SELECT charter_id FROM charter_chartersection WHERE id = NEW.section_id FOR SHARE
             )
         ) THEN
-            RAISE EXCEPTION '{MESSAGE} (working group %)', NEW.id
+            RAISE EXCEPTION 'milestone_section_in_group_charter: the section of a milestone must belong to the charter of its group (working group %)', NEW.id
                 USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
@@ -134,7 +131,7 @@ POSTGRES_CREATE = [
     BEFORE UPDATE OF section_id ON charter_workinggroup
     FOR EACH ROW EXECUTE FUNCTION milestone_section_in_group_charter_group()
     """,
-    f"""
+    """
     CREATE OR REPLACE FUNCTION milestone_section_in_group_charter_section() RETURNS trigger AS $$
     BEGIN
         IF EXISTS (
@@ -146,7 +143,7 @@ POSTGRES_CREATE = [
             AND (CASE WHEN ms.id = NEW.id THEN NEW.charter_id ELSE ms.charter_id END)
                 <> (CASE WHEN gs.id = NEW.id THEN NEW.charter_id ELSE gs.charter_id END)
         ) THEN
-            RAISE EXCEPTION '{MESSAGE} (charter section %)', NEW.id
+            RAISE EXCEPTION 'milestone_section_in_group_charter: the section of a milestone must belong to the charter of its group (charter section %)', NEW.id
                 USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
