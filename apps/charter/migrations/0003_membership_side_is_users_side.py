@@ -10,7 +10,9 @@ The rule spans two tables, so triggers keep it, on SQLite and PostgreSQL alike:
 A refused write fails like a check constraint: SQLite's ``RAISE(ABORT)`` and PostgreSQL's
 ``check_violation`` (SQLSTATE 23514) both reach Django as ``IntegrityError``. On PostgreSQL
 the membership trigger takes a share lock on the user's row, so a membership added and a
-side changed at the same moment cannot each pass on the other's old state.
+side changed at the same moment cannot each pass on the other's old state. An update fires
+the check only when a column it reads actually changes, so the usual saves (which write every
+column) cost nothing extra and take no locks.
 
 Existing rows are repaired where the answer is clear, else the migration refuses to run:
 
@@ -38,13 +40,13 @@ SQLITE_CREATE = [
     """
     CREATE TRIGGER membership_side_is_users_side_update
     BEFORE UPDATE OF side, user_id ON charter_membership
-    FOR EACH ROW WHEN NEW.side <> (SELECT side FROM accounts_user WHERE id = NEW.user_id)
+    FOR EACH ROW WHEN (NEW.side <> OLD.side OR NEW.user_id <> OLD.user_id) AND NEW.side <> (SELECT side FROM accounts_user WHERE id = NEW.user_id)
     BEGIN SELECT RAISE(ABORT, 'membership_side_is_users_side: a membership is on the side of its user'); END
     """,
     """
     CREATE TRIGGER membership_side_is_users_side_user
     BEFORE UPDATE OF side ON accounts_user
-    FOR EACH ROW WHEN EXISTS (
+    FOR EACH ROW WHEN NEW.side <> OLD.side AND EXISTS (
         SELECT 1 FROM charter_membership WHERE user_id = NEW.id AND side <> NEW.side
     )
     BEGIN SELECT RAISE(ABORT, 'membership_side_is_users_side: a membership is on the side of its user'); END
@@ -73,8 +75,14 @@ POSTGRES_CREATE = [
     """,
     """
     CREATE TRIGGER membership_side_is_users_side
-    BEFORE INSERT OR UPDATE OF side, user_id ON charter_membership
+    BEFORE INSERT ON charter_membership
     FOR EACH ROW EXECUTE FUNCTION membership_side_is_users_side()
+    """,
+    """
+    CREATE TRIGGER membership_side_is_users_side_update
+    BEFORE UPDATE OF side, user_id ON charter_membership
+    FOR EACH ROW WHEN (NEW.side <> OLD.side OR NEW.user_id <> OLD.user_id)
+    EXECUTE FUNCTION membership_side_is_users_side()
     """,
     """
     CREATE OR REPLACE FUNCTION membership_side_is_users_side_user() RETURNS trigger AS $$
@@ -91,12 +99,14 @@ POSTGRES_CREATE = [
     """
     CREATE TRIGGER membership_side_is_users_side_user
     BEFORE UPDATE OF side ON accounts_user
-    FOR EACH ROW EXECUTE FUNCTION membership_side_is_users_side_user()
+    FOR EACH ROW WHEN (NEW.side <> OLD.side)
+    EXECUTE FUNCTION membership_side_is_users_side_user()
     """,
 ]
 
 POSTGRES_DROP = [
     "DROP TRIGGER IF EXISTS membership_side_is_users_side ON charter_membership",
+    "DROP TRIGGER IF EXISTS membership_side_is_users_side_update ON charter_membership",
     "DROP TRIGGER IF EXISTS membership_side_is_users_side_user ON accounts_user",
     "DROP FUNCTION IF EXISTS membership_side_is_users_side()",
     "DROP FUNCTION IF EXISTS membership_side_is_users_side_user()",

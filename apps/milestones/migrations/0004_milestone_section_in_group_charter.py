@@ -12,7 +12,9 @@ The rule spans three tables, so triggers keep it, on SQLite and PostgreSQL alike
 A refused write fails like a check constraint: SQLite's ``RAISE(ABORT)`` and PostgreSQL's
 ``check_violation`` (SQLSTATE 23514) both reach Django as ``IntegrityError``. On PostgreSQL
 each trigger also takes a share lock on the rows it reads, so two transactions changing a
-milestone and its group at once cannot each pass on the other's old state.
+milestone and its group at once cannot each pass on the other's old state. An update fires
+the check only when one of the columns it reads actually changes, so the usual saves (which
+write every column) cost nothing extra and take no locks.
 
 Existing rows are not repaired: a milestone filed under another charter's section has no
 obvious right section, so the migration refuses to run while any exists and names them
@@ -41,7 +43,7 @@ SQLITE_CREATE = [
     """
     CREATE TRIGGER milestone_section_in_group_charter_update
     BEFORE UPDATE OF section_id, group_id ON milestones_milestone
-    FOR EACH ROW WHEN
+    FOR EACH ROW WHEN (NEW.section_id <> OLD.section_id OR NEW.group_id <> OLD.group_id) AND
     (SELECT charter_id FROM charter_chartersection WHERE id = NEW.section_id)
     <> (SELECT s.charter_id FROM charter_workinggroup g
         JOIN charter_chartersection s ON s.id = g.section_id WHERE g.id = NEW.group_id)
@@ -50,7 +52,7 @@ SQLITE_CREATE = [
     """
     CREATE TRIGGER milestone_section_in_group_charter_group
     BEFORE UPDATE OF section_id ON charter_workinggroup
-    FOR EACH ROW WHEN EXISTS (
+    FOR EACH ROW WHEN NEW.section_id <> OLD.section_id AND EXISTS (
         SELECT 1 FROM milestones_milestone m
         JOIN charter_chartersection ms ON ms.id = m.section_id
         WHERE m.group_id = NEW.id
@@ -61,7 +63,7 @@ SQLITE_CREATE = [
     """
     CREATE TRIGGER milestone_section_in_group_charter_section
     BEFORE UPDATE OF charter_id ON charter_chartersection
-    FOR EACH ROW WHEN EXISTS (
+    FOR EACH ROW WHEN NEW.charter_id <> OLD.charter_id AND EXISTS (
         SELECT 1 FROM milestones_milestone m
         JOIN charter_workinggroup g ON g.id = m.group_id
         JOIN charter_chartersection ms ON ms.id = m.section_id
@@ -105,8 +107,15 @@ POSTGRES_CREATE = [
     """,
     """
     CREATE TRIGGER milestone_section_in_group_charter
-    BEFORE INSERT OR UPDATE OF section_id, group_id ON milestones_milestone
+    BEFORE INSERT ON milestones_milestone
     FOR EACH ROW EXECUTE FUNCTION milestone_section_in_group_charter()
+    """,
+    """
+    CREATE TRIGGER milestone_section_in_group_charter_update
+    BEFORE UPDATE OF section_id, group_id ON milestones_milestone
+    FOR EACH ROW
+    WHEN (NEW.section_id <> OLD.section_id OR NEW.group_id <> OLD.group_id)
+    EXECUTE FUNCTION milestone_section_in_group_charter()
     """,
     """
     CREATE OR REPLACE FUNCTION milestone_section_in_group_charter_group() RETURNS trigger AS $$
@@ -129,7 +138,8 @@ POSTGRES_CREATE = [
     """
     CREATE TRIGGER milestone_section_in_group_charter_group
     BEFORE UPDATE OF section_id ON charter_workinggroup
-    FOR EACH ROW EXECUTE FUNCTION milestone_section_in_group_charter_group()
+    FOR EACH ROW WHEN (NEW.section_id <> OLD.section_id)
+    EXECUTE FUNCTION milestone_section_in_group_charter_group()
     """,
     """
     CREATE OR REPLACE FUNCTION milestone_section_in_group_charter_section() RETURNS trigger AS $$
@@ -153,12 +163,14 @@ POSTGRES_CREATE = [
     """
     CREATE TRIGGER milestone_section_in_group_charter_section
     BEFORE UPDATE OF charter_id ON charter_chartersection
-    FOR EACH ROW EXECUTE FUNCTION milestone_section_in_group_charter_section()
+    FOR EACH ROW WHEN (NEW.charter_id <> OLD.charter_id)
+    EXECUTE FUNCTION milestone_section_in_group_charter_section()
     """,
 ]
 
 POSTGRES_DROP = [
     "DROP TRIGGER IF EXISTS milestone_section_in_group_charter ON milestones_milestone",
+    "DROP TRIGGER IF EXISTS milestone_section_in_group_charter_update ON milestones_milestone",
     "DROP TRIGGER IF EXISTS milestone_section_in_group_charter_group ON charter_workinggroup",
     "DROP TRIGGER IF EXISTS milestone_section_in_group_charter_section ON charter_chartersection",
     "DROP FUNCTION IF EXISTS milestone_section_in_group_charter()",
