@@ -16,9 +16,11 @@ from django.db.models import Count, OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.admin import UserAdmin
+from apps.accounts.admin import UserAdmin, UserChangeForm
 from apps.accounts.models import Side, User
 from apps.charter.models import Charter, CharterSection, Membership, Role, WorkingGroup
+from apps.charter.services import users_side_error
+from apps.charter.signals import send_member_joined
 
 # --- helpers shared with the admins of the floors above --------------------------------------
 
@@ -203,6 +205,34 @@ class CharterSectionAdmin(admin.ModelAdmin):
 
 # --- working groups and memberships ---------------------------------------------------------
 
+
+class AnnouncesNewMembersMixin:
+    """A membership added here is announced like one added in the app (``member_joined``),
+    in the admin's transaction, so the new member is invited to the upcoming meetings."""
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            for membership in formset.new_objects:
+                send_member_joined(membership)
+
+
+class MembershipAdminForm(forms.ModelForm):
+    """A membership is on its user's side (on the user's page: the side being saved)."""
+
+    class Meta:
+        model = Membership
+        fields = ("user", "group", "role", "side")
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user") or (self.instance.user if self.instance.user_id else None)
+        side = cleaned.get("side")
+        if user is not None and side and side != user.side:
+            self.add_error("side", users_side_error(user))
+        return cleaned
+
+
 MembershipFormSet = one_per_parent_formset(
     OnePer(
         constraint="membership_one_cochair_per_side",
@@ -216,6 +246,7 @@ class MembershipInline(admin.TabularInline):
     """The group's members, on the working group page."""
 
     model = Membership
+    form = MembershipAdminForm
     formset = MembershipFormSet
     fields = ("user", "role", "side", "joined_at")
     readonly_fields = ("joined_at",)
@@ -255,7 +286,7 @@ def count_related(model, related_name: str) -> Subquery:
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(AnnouncesNewMembersMixin, admin.ModelAdmin):
     list_display = (
         "name_en",
         "slug",
@@ -312,6 +343,7 @@ class WorkingGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ("user", "group", "role", "side", "joined_at")
     list_filter = ("role", "side", "group")
     search_fields = (
@@ -328,6 +360,11 @@ class MembershipAdmin(admin.ModelAdmin):
     fields = ("user", "group", "role", "side", "joined_at")
     readonly_fields = ("joined_at",)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            send_member_joined(obj)
+
 
 # --- the user admin, with the user's memberships ---------------------------------------------
 
@@ -336,6 +373,7 @@ class UserMembershipInline(admin.TabularInline):
     """The user's groups, on the user page."""
 
     model = Membership
+    form = MembershipAdminForm
     fk_name = "user"
     fields = ("group", "role", "side", "joined_at")
     readonly_fields = ("joined_at",)
@@ -349,7 +387,38 @@ class UserMembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user", "group")
 
 
-class UserWithMembershipsAdmin(UserAdmin):
+class UserWithMembershipsChangeForm(UserChangeForm):
+    def clean_side(self) -> str:
+        """The database refuses a side other than the one the user's memberships carry."""
+        side = self.cleaned_data["side"]
+        if self.instance.pk is None or side == self.instance.side:
+            return side
+        held = (
+            Membership.objects.filter(user=self.instance)
+            .exclude(side=side)
+            .select_related("group")
+            .order_by("group__position", "group__slug")
+        )
+        groups = [membership.group.name for membership in held]
+        if groups:
+            raise ValidationError(
+                _(
+                    "%(name)s is a member of %(groups)s for the %(side)s side. To move them "
+                    "to another side, remove those memberships and save, change the side, "
+                    "then add them again."
+                ),
+                code="users_side",
+                params={
+                    "name": self.instance.get_short_name(),
+                    "groups": ", ".join(groups),
+                    "side": Side(self.instance.side).label,
+                },
+            )
+        return side
+
+
+class UserWithMembershipsAdmin(AnnouncesNewMembersMixin, UserAdmin):
+    form = UserWithMembershipsChangeForm
     inlines = (*UserAdmin.inlines, UserMembershipInline)
     list_display = (
         "email",

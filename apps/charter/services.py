@@ -6,6 +6,7 @@ Who may do it: staff, and the group's co-chairs. The rules, each a ValidationErr
 * ``invalid_choice`` — an unknown role or side;
 * ``inactive_user`` — the account is deactivated;
 * ``already_member`` — the user is already in the group;
+* ``users_side`` — a member sits in every group on their own side (the user's ``side``);
 * ``cochair_side`` — a co-chair represents Azerbaijan or the United States, never "other";
 * ``cochair_taken`` — the side already has a co-chair ("change that co-chair's role first");
 * ``other_cochair`` — a co-chair may not change or remove another co-chair (staff may):
@@ -17,6 +18,9 @@ Who may do it: staff, and the group's co-chairs. The rules, each a ValidationErr
   (someone changed the group's members at the same moment): reload and try again.
 
 Someone who is neither staff nor a co-chair of the group gets PermissionDenied.
+
+A new member is announced with the ``member_joined`` signal (``apps.charter.signals``) inside
+the same transaction, so the floors above (meetings: invitations to upcoming meetings) follow.
 
 Every change is recorded in the security audit log (``role_changed``) in the same transaction
 as the write, so the log holds exactly the changes that happened.
@@ -36,6 +40,7 @@ from apps.accounts.models import Side, User
 from apps.audit.models import AuditKind
 from apps.audit.services import audit_record
 from apps.charter.models import Membership, Role, WorkingGroup
+from apps.charter.signals import send_member_joined
 
 
 def _lock_group(group_id: int) -> WorkingGroup:
@@ -64,6 +69,21 @@ def _check_choices(*, role: str, side: str) -> None:
         raise ValidationError(
             _("Choose a side: Azerbaijan, United States or other."), code="invalid_choice"
         )
+
+
+def users_side_error(user: User) -> ValidationError:
+    """The database refuses a membership on another side than its user's
+    (``membership_side_is_users_side``): this says so first, in words."""
+    return ValidationError(
+        _("%(name)s is on the %(side)s side: a member sits in every group on their own side."),
+        code="users_side",
+        params={"name": user.get_short_name(), "side": Side(user.side).label},
+    )
+
+
+def _check_users_side(*, user: User, side: str) -> None:
+    if side != user.side:
+        raise users_side_error(user)
 
 
 def _membership_of(*, group: WorkingGroup, user: User) -> Membership | None:
@@ -179,6 +199,7 @@ def membership_add(
                     "side": existing.get_side_display(),
                 },
             )
+        _check_users_side(user=user, side=side)
         _check_cochair_seat(group=group, role=role, side=side)
         try:
             with transaction.atomic():
@@ -194,6 +215,7 @@ def membership_add(
             membership_pk=membership.pk,
             action="added",
         )
+        send_member_joined(membership)
         return membership
 
 
@@ -223,6 +245,7 @@ def membership_change(
             actor=actor,
             leaving=role != Role.CO_CHAIR,
         )
+        _check_users_side(user=membership.user, side=side)
         _check_cochair_seat(group=locked, role=role, side=side, exclude_pk=membership.pk)
         before = (membership.role, membership.side)
         membership.role, membership.side = role, side

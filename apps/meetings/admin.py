@@ -1,5 +1,6 @@
 """Admin for meetings: attendance, decisions, action items and minutes adoption inline."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,24 @@ from apps.meetings.models import (
     Meeting,
     MinutesAdoption,
 )
+
+
+class ActionItemAdminForm(forms.ModelForm):
+    """The database insists on a completion time exactly when done: fill it in (or clear
+    it) rather than make staff type a timestamp."""
+
+    class Meta:
+        model = ActionItem
+        fields = ("meeting", "title", "owner", "due_date", "status", "milestone", "completed_at")
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status == ActionItemStatus.DONE and not cleaned.get("completed_at"):
+            cleaned["completed_at"] = timezone.now()
+        elif status and status != ActionItemStatus.DONE:
+            cleaned["completed_at"] = None
+        return cleaned
 
 
 class MeetingAdminForm(VersionedAdminForm):
@@ -59,6 +78,7 @@ class DecisionInline(admin.StackedInline):
 
 class ActionItemInline(admin.TabularInline):
     model = ActionItem
+    form = ActionItemAdminForm
     fields = ("title", "owner", "due_date", "status", "milestone", "completed_at")
     autocomplete_fields = ("owner", "milestone")
     extra = 0
@@ -202,6 +222,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 @admin.register(ActionItem)
 class ActionItemAdmin(admin.ModelAdmin):
+    form = ActionItemAdminForm
     list_display = ("title", "meeting", "owner", "due_date", "status", "milestone", "completed_at")
     list_filter = ("status", OverdueFilter, "meeting__group", "due_date")
     search_fields = ("title", "owner__email", "owner__display_name", "meeting__title")

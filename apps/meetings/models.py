@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import validate_time_zone
@@ -147,6 +149,13 @@ class Attendance(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"
             ),
+            # A guest's name of spaces only is no name (the service strips every kind of
+            # whitespace; TRIM, on both backends, strips spaces).
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(GreaterThan(Length(Trim("guest_name")), 0)),
+                name="attendance_guest_name_not_blank",
+                violation_error_message=_("Give the guest's name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -214,6 +223,12 @@ class ActionItem(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ActionItemStatus.values), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=ActionItemStatus.DONE) & Q(completed_at__isnull=False))
+                | (~Q(status=ActionItemStatus.DONE) & Q(completed_at__isnull=True)),
+                name="action_completed_at_iff_done",
+                violation_error_message=_("Only a done action item has a completion time."),
             ),
         ]
 

@@ -351,6 +351,41 @@ def meeting_update(
 # --- attendance ---------------------------------------------------------------------------------
 
 
+def attendance_invite_new_member(*, membership: Membership) -> list[Attendance]:
+    """Put a member who has just joined the group on the attendance list ("invited") of each
+    of its upcoming meetings: not started yet and not adopted. Meetings already held keep the
+    attendance they had, and an inactive account is invited to nothing. Idempotent: a
+    meeting where the member is already listed is left alone. Returns the rows created.
+
+    Called (through the ``member_joined`` signal) inside the transaction that adds the
+    member, adding one query when the group has no upcoming meeting. The meetings are locked
+    like every other attendance change, so none can be adopted between the check and the
+    insert.
+    """
+    if not membership.user.is_active:
+        return []
+    with transaction.atomic(savepoint=False):
+        meetings = list(
+            Meeting.objects.select_for_update(of=("self",))
+            .filter(
+                group_id=membership.group_id,
+                starts_at__gt=timezone.now(),
+                minutes_state=MinutesState.DRAFT,
+            )
+            .exclude(attendance__user_id=membership.user_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        rows = [
+            Attendance(
+                meeting_id=meeting_id, user_id=membership.user_id, status=AttendanceStatus.INVITED
+            )
+            for meeting_id in meetings
+        ]
+        # ignore_conflicts: a row added meanwhile (the unique constraint) is not an error.
+        return Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+
+
 def attendance_set(*, meeting_id: int, user, attendance_id: int, status: str) -> Attendance:
     """Record whether a member or guest was present, sent apologies, or was absent."""
     if status not in ATTENDANCE_CHOICES:

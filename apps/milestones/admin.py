@@ -11,12 +11,14 @@ can be renamed or removed, and each file is reached through the access-checked d
 
 import types
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,7 @@ from apps.charter.admin import (
     VersionedAdminMixin,
     one_per_parent_formset,
 )
+from apps.core.conflict import Conflict
 from apps.milestones.models import (
     Evidence,
     Milestone,
@@ -35,7 +38,7 @@ from apps.milestones.models import (
     Status,
     UpdateKind,
 )
-from apps.milestones.services import milestone_admin_save
+from apps.milestones.services import clean_section, milestone_admin_save
 
 
 class MilestoneAdminForm(VersionedAdminForm):
@@ -45,6 +48,12 @@ class MilestoneAdminForm(VersionedAdminForm):
 
     def clean(self):
         cleaned = super().clean()
+        group, section = cleaned.get("group"), cleaned.get("section")
+        if group is not None and section is not None:
+            try:
+                clean_section(section, group=group)
+            except ValidationError as error:
+                self.add_error(None, error)
         # The database insists: a completion time exactly when done. Fill it in (or
         # clear it) rather than make staff type a timestamp.
         status = cleaned.get("status")
@@ -53,6 +62,23 @@ class MilestoneAdminForm(VersionedAdminForm):
         elif status and status != Status.DONE:
             cleaned["completed_at"] = None
         return cleaned
+
+
+def stale_save_message(conflict: Conflict) -> str:
+    if conflict.author is None or conflict.changed_at is None:
+        return gettext(
+            "Someone else changed this milestone after you opened it. Nothing was saved: "
+            "this is the milestone as it is now; make your change again."
+        )
+    return gettext(
+        "%(person)s changed this milestone on %(time)s, after you opened it. Nothing was "
+        "saved: this is the milestone as it is now; make your change again."
+    ) % {
+        "person": conflict.author.get_full_name(),
+        "time": formats.date_format(
+            timezone.localtime(conflict.changed_at), "SHORT_DATETIME_FORMAT"
+        ),
+    }
 
 
 class MilestoneUpdateInline(admin.TabularInline):
@@ -239,7 +265,24 @@ class MilestoneAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Not super(): the service bumps the version, sets the completion time and logs.
-        milestone_admin_save(milestone=obj, user=request.user, changed=form.changed_data)
+        # The form checked the version it was loaded at; the service checks it again under
+        # the row lock, and raises Conflict if an edit in the app came in between.
+        seen = form.cleaned_data.get("seen_version")
+        milestone_admin_save(
+            milestone=obj,
+            user=request.user,
+            changed=form.changed_data,
+            seen_version=obj.version if seen is None else seen,
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Conflict as conflict:
+            # The admin's transaction has rolled back: nothing of this save (the milestone,
+            # its inlines, the admin log) was written. Show the milestone as it is now.
+            self.message_user(request, stale_save_message(conflict), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

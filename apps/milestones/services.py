@@ -289,6 +289,21 @@ def _clean_owner(owner: User | None, *, group: WorkingGroup) -> User | None:
     return owner
 
 
+def clean_section(section: CharterSection, *, group: WorkingGroup) -> CharterSection:
+    """``section``, if it is a section of the charter ``group`` works under (the database
+    refuses any other: ``milestone_section_in_group_charter``)."""
+    if section.pk != group.section_id and section.charter_id != group.section.charter_id:
+        raise ValidationError(
+            {
+                "section": ValidationError(
+                    _("Choose a section of the charter this group works under."),
+                    code="section_other_charter",
+                )
+            }
+        )
+    return section
+
+
 def _resolve_status(milestone: Milestone, access: GroupAccess, requested: Any) -> str:
     """The status a request for ``requested`` leads to, under the sign-off rules."""
     if requested not in Status.values:
@@ -357,13 +372,18 @@ def _apply(
     )
     new_title = _gather(errors, _clean_title, title)
     new_description = _gather(errors, _clean_description, description)
+    new_section = _gather(
+        errors,
+        lambda v: v if v.pk == milestone.section_id else clean_section(v, group=group),
+        section,
+    )
     if errors:
         raise ValidationError(errors)
 
     for name, value in (
         ("title", new_title),
         ("description", new_description),
-        ("section", section),
+        ("section", new_section),
     ):
         if value is not UNSET and value != getattr(milestone, name):
             changes[name] = [_logged(getattr(milestone, name)), _logged(value)]
@@ -487,6 +507,8 @@ def milestone_create(
         ]
     _gather(errors, _clean_due_date, due_date)
     _gather(errors, lambda v: _clean_owner(v, group=group), owner)
+    if section is not None:
+        _gather(errors, lambda v: clean_section(v, group=group), section)
     if errors:
         raise ValidationError(errors)
 
@@ -701,11 +723,16 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def milestone_admin_save(*, milestone: Milestone, user: User, changed: Iterable[str]) -> Milestone:
+def milestone_admin_save(
+    *, milestone: Milestone, user: User, changed: Iterable[str], seen_version: int | None = None
+) -> Milestone:
     """Save an edit made in the Django admin, logged like any other edit.
 
-    The admin form has already checked the version the page was loaded at. A change bumps
-    the version; the completion time follows the status (set when done, cleared otherwise).
+    ``seen_version`` is the version the admin page was loaded at. It is compared with the
+    stored one under the row lock, so an edit saved in the app between the admin form's own
+    check and this save raises ``Conflict`` (nothing written) instead of being overwritten.
+    A change bumps the version; the completion time follows the status (set when done,
+    cleared otherwise).
     """
     changed = [name for name in changed if name not in ("seen_version", "version")]
     with transaction.atomic():
@@ -723,7 +750,12 @@ def milestone_admin_save(*, milestone: Milestone, user: User, changed: Iterable[
             return milestone
         if not changed:
             return milestone
-        before = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        before = _lock(milestone.pk)
+        if seen_version is not None and seen_version != before.version:
+            raise _conflict(
+                before,
+                {name: getattr(milestone, name) for name in changed if name in EDITABLE_FIELDS},
+            )
         milestone.version = before.version + 1
         milestone.save()
         _log(

@@ -293,8 +293,8 @@ def world(
         targets[slug] = join(target, WorkingGroup.objects.get(slug=slug), Role.MEMBER)
     insider = make_user("insider@example.test")
     join(insider, security, Role.MEMBER)
-    chair = make_user("security.chair@example.test")
-    join(chair, security, Role.CO_CHAIR, side="us")
+    chair = make_user("security.chair@example.test", side="us")
+    join(chair, security, Role.CO_CHAIR)
 
     notifications = {
         "member": member,

@@ -52,7 +52,7 @@ PATHS = {
 }
 DATA = {
     "charter:member_add": {"email": "newcomer@example.test", "role": "member", "side": ""},
-    "charter:member_change": {"role": "observer", "side": "other"},
+    "charter:member_change": {"role": "observer", "side": "az"},
     "charter:member_remove": {},
 }
 

@@ -40,11 +40,20 @@ def test_it_adds_a_member_on_their_own_side_by_default(energy, cochair_az, newco
     assert energy.memberships.filter(user=newcomer).exists()
 
 
-def test_it_adds_a_member_for_another_side_when_asked(energy, cochair_az, newcomer):
-    membership = membership_add(
-        group=energy, actor=cochair_az, user=newcomer, role=Role.OBSERVER, side=Side.OTHER
+def test_it_refuses_a_member_on_another_side_than_their_own(energy, cochair_az, newcomer):
+    error = refused(
+        "users_side",
+        membership_add,
+        group=energy,
+        actor=cochair_az,
+        user=newcomer,
+        role=Role.OBSERVER,
+        side=Side.OTHER,
     )
-    assert (membership.role, membership.side) == (Role.OBSERVER, Side.OTHER)
+    assert error.messages == [
+        "Newcomer is on the United States side: a member sits in every group on their own side."
+    ]
+    assert not energy.memberships.filter(user=newcomer).exists()
 
 
 def test_it_lets_staff_add_members(energy, staff, newcomer):
@@ -194,13 +203,27 @@ def test_it_reports_a_membership_race_lost_at_the_database(
 # --- changing ---------------------------------------------------------------------------------
 
 
-def test_it_changes_a_members_role_and_side(energy, cochair_az, member):
+def test_it_changes_a_members_role(energy, cochair_az, member):
     membership = member.memberships.get(group=energy)
     changed = membership_change(
-        membership_id=membership.pk, actor=cochair_az, role=Role.OBSERVER, side=Side.OTHER
+        membership_id=membership.pk, actor=cochair_az, role=Role.OBSERVER, side=Side.AZ
     )
     membership.refresh_from_db()
-    assert (changed.role, membership.role, membership.side) == ("observer", "observer", "other")
+    assert (changed.role, membership.role, membership.side) == ("observer", "observer", "az")
+
+
+def test_it_refuses_moving_a_member_to_another_side_than_their_own(energy, cochair_az, member):
+    membership = member.memberships.get(group=energy)
+    refused(
+        "users_side",
+        membership_change,
+        membership_id=membership.pk,
+        actor=cochair_az,
+        role=Role.MEMBER,
+        side=Side.OTHER,
+    )
+    membership.refresh_from_db()
+    assert membership.side == Side.AZ
 
 
 def test_it_promotes_a_member_to_an_empty_cochair_seat(energy, cochair_az, observer):
@@ -226,10 +249,10 @@ def test_it_refuses_promoting_to_a_taken_cochair_seat(energy, cochair_az, cochai
     assert membership.role == Role.MEMBER
 
 
-def test_it_refuses_moving_a_cochair_to_a_taken_side(energy, cochair_az, cochair_us):
+def test_it_refuses_moving_a_cochair_to_the_other_side(energy, cochair_az, cochair_us):
     membership = cochair_az.memberships.get(group=energy)
     refused(
-        "cochair_taken",
+        "users_side",
         membership_change,
         membership_id=membership.pk,
         actor=cochair_az,
@@ -238,8 +261,9 @@ def test_it_refuses_moving_a_cochair_to_a_taken_side(energy, cochair_az, cochair
     )
 
 
-def test_it_refuses_a_cochair_for_side_other_on_change(energy, cochair_az, member):
-    membership = member.memberships.get(group=energy)
+def test_it_refuses_a_cochair_for_side_other_on_change(energy, cochair_az):
+    neutral = make_user("neutral@example.test", side=Side.OTHER)
+    membership = join(neutral, energy, Role.MEMBER)
     refused(
         "cochair_side",
         membership_change,
@@ -272,14 +296,6 @@ def test_it_refuses_the_last_cochair_stepping_down(energy, cochair_az, member):
     assert membership.role == Role.CO_CHAIR
 
 
-def test_it_lets_the_last_cochair_change_side(energy, cochair_az):
-    """Still a co-chair afterwards, so the group keeps someone to manage it."""
-    membership = cochair_az.memberships.get(group=energy)
-    membership_change(membership_id=membership.pk, actor=cochair_az, role="co_chair", side="us")
-    membership.refresh_from_db()
-    assert membership.side == Side.US
-
-
 def test_it_lets_staff_demote_the_last_cochair(energy, staff, cochair_az):
     membership = cochair_az.memberships.get(group=energy)
     membership_change(membership_id=membership.pk, actor=staff, role="member", side="az")
@@ -287,7 +303,9 @@ def test_it_lets_staff_demote_the_last_cochair(energy, staff, cochair_az):
 
 
 def test_it_lets_a_staff_cochair_step_down_as_the_last(energy, staff):
-    join(staff, energy, Role.CO_CHAIR, side=Side.US)
+    staff.side = Side.US
+    staff.save(update_fields=["side"])
+    join(staff, energy, Role.CO_CHAIR)
     membership = staff.memberships.get(group=energy)
     membership_change(membership_id=membership.pk, actor=staff, role="member", side="us")
     assert not energy.memberships.filter(role=Role.CO_CHAIR).exists()
@@ -371,7 +389,7 @@ def test_it_refuses_changes_by_non_managers(request, energy, cochair_az, actor_n
     assert membership.role == Role.CO_CHAIR
 
 
-def test_it_reports_a_change_race_lost_at_the_database(energy, cochair_az, member, monkeypatch):
+def test_it_reports_a_change_race_lost_at_the_database(energy, cochair_az, observer, monkeypatch):
     rival = make_user("rival.us@example.test", side=Side.US)
     join(rival, energy, Role.CO_CHAIR)
     real = services._check_cochair_seat
@@ -383,7 +401,7 @@ def test_it_reports_a_change_race_lost_at_the_database(energy, cochair_az, membe
             real(**kwargs)
 
     monkeypatch.setattr(services, "_check_cochair_seat", skip_first_check)
-    membership = member.memberships.get(group=energy)
+    membership = observer.memberships.get(group=energy)
     refused(
         "cochair_taken",
         membership_change,
@@ -393,7 +411,7 @@ def test_it_reports_a_change_race_lost_at_the_database(energy, cochair_az, membe
         side="us",
     )
     membership.refresh_from_db()
-    assert (membership.role, membership.side) == (Role.MEMBER, Side.AZ)
+    assert (membership.role, membership.side) == (Role.OBSERVER, Side.US)
 
 
 # --- removing ---------------------------------------------------------------------------------

@@ -79,12 +79,12 @@ def test_it_adds_a_member_and_answers_htmx_with_the_members_fragment(as_cochair,
 
 
 def test_it_adds_a_member_without_javascript_and_redirects_back(as_cochair, newcomer, energy):
-    response = as_cochair.post(ADD, {"email": newcomer.email, "role": "observer", "side": "other"})
+    response = as_cochair.post(ADD, {"email": newcomer.email, "role": "observer", "side": ""})
     assert response.status_code == 302
     assert response["Location"] == "/groups/energy/"
-    assert energy.memberships.get(user=newcomer).side == Side.OTHER
+    assert energy.memberships.get(user=newcomer).side == Side.US
     page = as_cochair.get(response["Location"])
-    assert "Nora Newcomer joined the group: Observer, Other." in page.content.decode()
+    assert "Nora Newcomer joined the group: Observer, United States." in page.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -96,12 +96,12 @@ def test_it_adds_a_member_without_javascript_and_redirects_back(as_cochair, newc
         ({"email": "newcomer@example.test", "role": "chair"}, "Select a valid choice."),
         ({"email": "newcomer@example.test", "role": "member", "side": "fr"}, "valid choice"),
         (
-            {"email": "newcomer@example.test", "role": "co_chair", "side": "az"},
-            "This group already has a co-chair for Azerbaijan — change that co-chair&#x27;s role",
+            {"email": "newcomer@example.test", "role": "co_chair", "side": "us"},
+            "This group already has a co-chair for United States — change that co-chair&#x27;s",
         ),
         (
-            {"email": "newcomer@example.test", "role": "co_chair", "side": "other"},
-            "A co-chair represents Azerbaijan or the United States",
+            {"email": "newcomer@example.test", "role": "observer", "side": "other"},
+            "Nora Newcomer is on the United States side: a member sits in every group on their",
         ),
         ({"email": "member@example.test", "role": "observer"}, "is already in this group"),
     ],
@@ -145,12 +145,12 @@ def test_it_shows_errors_on_a_page_of_their_own_without_javascript(as_cochair, n
 def test_it_changes_a_role_and_answers_htmx_with_the_fragment(as_cochair, member, energy):
     membership = member.memberships.get()
     response = as_cochair.post(
-        change_url(membership), {"role": "observer", "side": "other"}, headers=HTMX
+        change_url(membership), {"role": "observer", "side": "az"}, headers=HTMX
     )
     assert response.status_code == 200
-    assert "Member is now Observer, Other." in response.content.decode()
+    assert "Member is now Observer, Azerbaijan." in response.content.decode()
     membership.refresh_from_db()
-    assert (membership.role, membership.side) == ("observer", "other")
+    assert (membership.role, membership.side) == ("observer", "az")
 
 
 def test_it_changes_a_role_without_javascript(as_cochair, member):
@@ -164,15 +164,15 @@ def test_it_changes_a_role_without_javascript(as_cochair, member):
 def test_it_keeps_the_refused_choice_and_shows_the_error_on_the_row(as_cochair, member):
     membership = member.memberships.get()
     response = as_cochair.post(
-        change_url(membership), {"role": "co_chair", "side": "us"}, headers=HTMX
+        change_url(membership), {"role": "co_chair", "side": "az"}, headers=HTMX
     )
     assert response.status_code == 422
     body = response.content.decode()
     row = body[body.index(f'id="member-{membership.pk}"') :]
     row = row[: row.index("</li>")]
-    assert "already has a co-chair for United States" in row
+    assert "already has a co-chair for Azerbaijan" in row
     assert '<option value="co_chair" selected>' in row
-    assert '<option value="us" selected>' in row
+    assert '<option value="az" selected>' in row
     membership.refresh_from_db()
     assert membership.role == Role.MEMBER
 
@@ -352,8 +352,9 @@ def test_it_pins_the_query_count_of_the_members_fragment(
     add_members(energy, members)
     # session, user, group, my membership, the email's user; the write: savepoint, group lock,
     # my co-chair seat, already a member?, savepoint, insert, release, the audit record,
-    # release; my access again, the members
-    with django_assert_num_queries(16):
+    # the group's upcoming meetings (to invite the newcomer), release; my access again,
+    # the members
+    with django_assert_num_queries(17):
         response = as_cochair.post(ADD, {"email": newcomer.email, "role": "member"}, headers=HTMX)
     assert response.status_code == 200
     assert len(response.context["members"]) == members + 3
@@ -366,9 +367,9 @@ def test_it_pins_the_query_count_of_a_refused_change(
     add_members(energy, members)
     url = change_url(member.memberships.select_related("group").get())
     # session, user, group, my membership; the write: savepoint, group lock, my co-chair seat,
-    # the membership, the US seat, rollback, release; the members
+    # the membership, the AZ seat (taken), rollback, release; the members
     with django_assert_num_queries(12):
-        response = as_cochair.post(url, {"role": "co_chair", "side": "us"}, headers=HTMX)
+        response = as_cochair.post(url, {"role": "co_chair", "side": "az"}, headers=HTMX)
     assert response.status_code == 422
 
 

@@ -207,8 +207,8 @@ def scene(energy, cast) -> Scene:
 def restricted_scene(security, cast) -> Scene:
     insider = make_user("insider@example.test")
     join(insider, security, "member")
-    chair = make_user("security.chair@example.test")
-    join(chair, security, "co_chair", side="us")
+    chair = make_user("security.chair@example.test", side="us")
+    join(chair, security, "co_chair")
     return Scene(security, insider, chair)
 
 

@@ -3,10 +3,13 @@
 import datetime
 
 import pytest
+from django import forms
+from django.contrib import messages
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Side
+from apps.charter.admin import VersionedAdminForm
 from apps.milestones.models import (
     Evidence,
     Milestone,
@@ -15,6 +18,7 @@ from apps.milestones.models import (
     Status,
     UpdateKind,
 )
+from apps.milestones.services import milestone_update
 from tests.admin_helpers import add_inline_row, admin_form_data
 from tests.conftest import make_user
 
@@ -179,6 +183,28 @@ def test_it_refuses_a_stale_edit(admin_client, milestone):
     assert "Someone else saved this milestone" in response.text
     milestone.refresh_from_db()
     assert milestone.title == "Changed meanwhile"
+
+
+def test_it_refuses_a_stale_save_that_got_past_the_forms_check(
+    admin_client, monkeypatch, member, milestone
+):
+    """An edit in the app lands between the admin form's version check and its save: the
+    save checks the version again under the row lock, changes nothing and says who."""
+    data = admin_form_data(admin_client.get(url(Milestone, "change", milestone.pk)))
+    milestone_update(milestone_id=milestone.pk, user=member, version=1, title="Web edit")
+    # The form's check ran before the web edit (it passed): only the save can catch it.
+    monkeypatch.setattr(VersionedAdminForm, "clean", forms.ModelForm.clean)
+    data.update(title="Admin edit", progress="50")
+    change_url = url(Milestone, "change", milestone.pk)
+    response = admin_client.post(change_url, data, follow=True)
+    assert response.redirect_chain == [(change_url, 302)]
+    errors = [str(m) for m in response.context["messages"] if m.level == messages.ERROR]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"{member.get_full_name()} changed this milestone on ")
+    assert "Nothing was saved" in errors[0]
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.progress, milestone.version) == ("Web edit", 0, 2)
+    assert not milestone.updates.filter(kind=UpdateKind.ADMIN).exists()
 
 
 def test_it_sets_the_completion_time_when_done(admin_client, milestone):

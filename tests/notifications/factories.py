@@ -99,6 +99,8 @@ def action(meeting, *, owner, due, title=None, status=ActionItemStatus.OPEN) -> 
         due_date=day(due) if isinstance(due, str) else due,
         title=title or f"Action {next(_numbers)}",
         status=status,
+        # The database insists: a done item has its completion time (and only a done one).
+        completed_at=meeting.starts_at if status == ActionItemStatus.DONE else None,
     )
 
 

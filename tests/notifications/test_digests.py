@@ -328,7 +328,9 @@ def test_it_builds_digests_with_the_same_queries_for_10_or_1000_users(
 ):
     users = bulk_users(members, time_zone="Asia/Baku", digest_frequency=DigestFrequency.DAILY)
     Membership.objects.bulk_create(
-        Membership(user=user, group=energy if n % 2 else connectivity, role=Role.MEMBER, side="az")
+        Membership(
+            user=user, group=energy if n % 2 else connectivity, role=Role.MEMBER, side=user.side
+        )
         for n, user in enumerate(users)
     )
     Milestone.objects.bulk_create(

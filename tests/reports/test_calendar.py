@@ -100,6 +100,7 @@ def test_it_lists_my_open_action_items_with_a_due_date(client, member, cochair_a
         owner=member,
         due_date=DUE,
         status=ActionItemStatus.DONE,
+        completed_at=held.starts_at,
     )
     ActionItem.objects.create(meeting=held, title="Not mine", owner=cochair_az, due_date=DUE)
     found = user_feed(client, member)

@@ -227,7 +227,11 @@ def test_it_lists_my_open_action_items(client, member, energy):
         meeting=held, title="Send the grid data", owner=member, due_date=TODAY
     )
     ActionItem.objects.create(
-        meeting=held, title="Closed", owner=member, status=ActionItemStatus.DONE
+        meeting=held,
+        title="Closed",
+        owner=member,
+        status=ActionItemStatus.DONE,
+        completed_at=held.starts_at,
     )
     ActionItem.objects.create(meeting=held, title="Not mine", owner=None)
     client.force_login(member)
