@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Side, User
 from apps.charter.models import CharterSection, Membership, WorkingGroup
+from apps.milestones import limits
 from apps.milestones.access import OWNER_ROLES
 from apps.milestones.models import Milestone, Status
-from apps.milestones.services import NOTE_MAX_LENGTH, UNSET
+from apps.milestones.services import UNSET
 
 PROGRESS_MESSAGES = {
     "invalid": _("Progress must be a whole number between 0 and 100."),
@@ -151,14 +152,17 @@ class MilestoneUpdateForm(VersionedForm):
         error_messages={"invalid_choice": _("Choose a status from the list.")},
     )
     progress = forms.IntegerField(
-        label=_("Progress (%)"), min_value=0, max_value=100, error_messages=PROGRESS_MESSAGES
+        label=_("Progress (%)"),
+        min_value=limits.PROGRESS_MIN,
+        max_value=limits.PROGRESS_MAX,
+        error_messages=PROGRESS_MESSAGES,
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput, error_messages=DATE_MESSAGES)
     owner = forms.CharField(label=_("Owner"), required=False, max_length=254)
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
-        max_length=NOTE_MAX_LENGTH,
+        max_length=limits.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     fragment = forms.ChoiceField(
@@ -189,7 +193,7 @@ class MilestoneLogForm(VersionedForm):
 
     note = forms.CharField(
         label=_("What happened?"),
-        max_length=NOTE_MAX_LENGTH,
+        max_length=limits.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write a note describing the progress.")},
     )
@@ -202,8 +206,8 @@ class MilestoneLogForm(VersionedForm):
     progress = forms.IntegerField(
         label=_("New progress (%)"),
         required=False,
-        min_value=0,
-        max_value=100,
+        min_value=limits.PROGRESS_MIN,
+        max_value=limits.PROGRESS_MAX,
         error_messages=PROGRESS_MESSAGES,
     )
 
@@ -218,7 +222,7 @@ class MilestoneLogForm(VersionedForm):
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you decline?"),
-        max_length=NOTE_MAX_LENGTH,
+        max_length=limits.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why you decline, so the group knows what to fix.")},
     )
@@ -227,15 +231,22 @@ class DeclineForm(forms.Form):
 class EvidenceForm(forms.Form):
     """A link or a file; which types and sizes are accepted is checked by the service."""
 
-    title = forms.CharField(label=_("Title"), required=False, max_length=200)
-    url = forms.CharField(label=_("Link"), required=False, max_length=500)
+    title = forms.CharField(
+        label=_("Title"), required=False, max_length=limits.EVIDENCE_TITLE_MAX_LENGTH
+    )
+    url = forms.CharField(
+        label=_("Link"), required=False, max_length=limits.EVIDENCE_URL_MAX_LENGTH
+    )
     file = forms.FileField(label=_("File"), required=False, max_length=255)
 
 
 class MilestoneCreateForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE_MAX_LENGTH)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        required=False,
+        max_length=limits.DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput, error_messages=DATE_MESSAGES)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
@@ -247,7 +258,7 @@ class MilestoneCreateForm(forms.Form):
     external_ref = forms.CharField(
         label=_("External reference"),
         required=False,
-        max_length=64,
+        max_length=limits.EXTERNAL_REF_MAX_LENGTH,
         help_text=_("Optional: the identifier this milestone has in your roadmap."),
     )
 

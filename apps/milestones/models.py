@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.charter.models import CharterSection, SignOffSide, WorkingGroup
+from apps.milestones import limits
 
 
 class Status(models.TextChoices):
@@ -15,6 +16,12 @@ class Status(models.TextChoices):
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 
+    @classmethod
+    def label_of(cls, value: str | None) -> str:
+        """The label a person reads for a stored status ("—" for none, the value itself for
+        one this version does not know)."""
+        return str(cls(value).label) if value in cls.values else str(value or "—")
+
 
 OPEN_STATUSES = [
     Status.PLANNED,
@@ -23,6 +30,28 @@ OPEN_STATUSES = [
     Status.BLOCKED,
     Status.AWAITING_SIGNOFF,
 ]
+
+
+# A milestone's derived facts, defined once: in Python for one milestone (or any row with a
+# status and a due date), as a Q for the database. "today" is the reader's day (apps/core/time).
+
+
+def is_open(status: str) -> bool:
+    """Still to be delivered: not done and not cancelled."""
+    return status in OPEN_STATUSES
+
+
+def is_overdue(status: str, due_date, today) -> bool:
+    """Open, and due before ``today``."""
+    return is_open(status) and due_date < today
+
+
+def open_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": OPEN_STATUSES})
+
+
+def overdue_q(today, prefix: str = "") -> Q:
+    return open_q(prefix) & Q(**{f"{prefix}due_date__lt": today})
 
 
 class UpdateKind(models.TextChoices):
@@ -51,11 +80,11 @@ class Milestone(models.Model):
     )
     external_ref = models.CharField(
         _("external reference"),
-        max_length=64,
+        max_length=limits.EXTERNAL_REF_MAX_LENGTH,
         blank=True,
         help_text=_("Stable identifier used by roadmap import and export."),
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=limits.TITLE_MAX_LENGTH)
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,6 +151,13 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return is_open(self.status)
+
+    def is_overdue(self, today) -> bool:
+        return is_overdue(self.status, self.due_date, today)
 
 
 class MilestoneUpdate(models.Model):
@@ -226,8 +262,8 @@ class Evidence(models.Model):
     milestone = models.ForeignKey(
         Milestone, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("milestone")
     )
-    title = models.CharField(_("title"), max_length=200)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    title = models.CharField(_("title"), max_length=limits.EVIDENCE_TITLE_MAX_LENGTH)
+    url = models.URLField(_("link"), max_length=limits.EVIDENCE_URL_MAX_LENGTH, blank=True)
     file = models.FileField(_("file"), upload_to=EVIDENCE_UPLOAD_TO, max_length=255, blank=True)
     original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)

@@ -39,16 +39,32 @@ def progress_window_start(today: dt.date) -> dt.datetime:
     return dt.datetime.combine(today - dt.timedelta(days=WINDOW_DAYS), dt.time.min, tzinfo=dt.UTC)
 
 
-def rag_expression(*, today: dt.date | None = None, group_ref: str = "pk") -> Case:
-    """The RAG status of the working group whose id is ``OuterRef(group_ref)``."""
+def rag_expression(
+    *,
+    today: dt.date | None = None,
+    group_ref: str = "pk",
+    milestones: QuerySet | None = None,
+    status: str = "status",
+    progress_before: dt.datetime | None = None,
+) -> Case:
+    """The RAG status of the working group whose id is ``OuterRef(group_ref)``.
+
+    By default the group's milestones as they are now. A report of a past quarter passes the
+    milestones annotated with their status then (``milestones``, and the annotation's name as
+    ``status``) and its moment (``progress_before``: progress logged later does not count)."""
     today = today or today_for()
-    open_milestones = Milestone.objects.filter(group=OuterRef(group_ref), status__in=OPEN_STATUSES)
+    milestones = (Milestone.objects if milestones is None else milestones).filter(
+        group=OuterRef(group_ref)
+    )
+    open_milestones = milestones.filter(**{f"{status}__in": OPEN_STATUSES})
     recent_progress = MilestoneUpdate.objects.filter(
         milestone=OuterRef("pk"), created_at__gte=progress_window_start(today)
     )
+    if progress_before is not None:
+        recent_progress = recent_progress.filter(created_at__lt=progress_before)
     overdue = Exists(open_milestones.filter(due_date__lt=today))
-    blocked = Exists(open_milestones.filter(status=Status.BLOCKED))
-    at_risk = Exists(open_milestones.filter(status=Status.AT_RISK))
+    blocked = Exists(open_milestones.filter(**{status: Status.BLOCKED}))
+    at_risk = Exists(open_milestones.filter(**{status: Status.AT_RISK}))
     stalled = Exists(
         open_milestones.filter(
             due_date__gte=today, due_date__lte=today + dt.timedelta(days=WINDOW_DAYS)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.charter.models import CharterSection, Membership, Role, WorkingGroup
+from apps.milestones import limits
 from apps.milestones import services as milestone_services
 from apps.milestones.access import OWNER_ROLES
 from apps.milestones.models import Milestone, Status
@@ -243,18 +244,16 @@ class _Checker:
         title = raw["title"]
         if not title:
             error("title", _("required."))
-        elif len(title) > milestone_services.TITLE_MAX_LENGTH:
+        elif len(title) > limits.TITLE_MAX_LENGTH:
             error(
                 "title",
-                _("keep it to %(limit)s characters.")
-                % {"limit": milestone_services.TITLE_MAX_LENGTH},
+                _("keep it to %(limit)s characters.") % {"limit": limits.TITLE_MAX_LENGTH},
             )
         description = raw["description"]
-        if len(description) > milestone_services.DESCRIPTION_MAX_LENGTH:
+        if len(description) > limits.DESCRIPTION_MAX_LENGTH:
             error(
                 "description",
-                _("keep it to %(limit)s characters.")
-                % {"limit": milestone_services.DESCRIPTION_MAX_LENGTH},
+                _("keep it to %(limit)s characters.") % {"limit": limits.DESCRIPTION_MAX_LENGTH},
             )
 
         owner = None
@@ -286,7 +285,7 @@ class _Checker:
                 % {"value": raw["due_date"]},
             )
         if due_date is not None and not (
-            milestone_services.DUE_DATE_MIN <= due_date <= milestone_services.DUE_DATE_MAX
+            limits.DUE_DATE_MIN <= due_date <= limits.DUE_DATE_MAX
             or (milestone is not None and milestone.due_date == due_date)
         ):
             error("due_date", _("choose a date between the years 2000 and 2100."))

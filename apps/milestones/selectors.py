@@ -15,11 +15,11 @@ from apps.charter.selectors import groups_visible_to
 from apps.core.time import today_for
 from apps.milestones.access import OWNER_ROLES
 from apps.milestones.models import (
-    OPEN_STATUSES,
     Evidence,
     Milestone,
     MilestoneUpdate,
     SignOff,
+    overdue_q,
 )
 from apps.milestones.services import eligible_owners
 
@@ -55,7 +55,7 @@ def milestone_list(
         group_id__in=group_ids
     )
     today = today_for(user)
-    overdue = Q(due_date__lt=today, status__in=OPEN_STATUSES)
+    overdue = overdue_q(today)
 
     if statuses := filters.get("status"):
         queryset = queryset.filter(status__in=list(statuses))

@@ -36,6 +36,13 @@ from apps.charter.access import GroupAccess, group_access
 from apps.charter.models import CharterSection, Membership, WorkingGroup
 from apps.core.conflict import Conflict, ConflictRow
 from apps.milestones.access import CLOSED_STATUSES, OWNER_ROLES, can_remove_evidence
+from apps.milestones.limits import (
+    DESCRIPTION_MAX_LENGTH,
+    DUE_DATE_MAX,
+    DUE_DATE_MIN,
+    NOTE_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from apps.milestones.models import (
     Evidence,
     Milestone,
@@ -45,12 +52,6 @@ from apps.milestones.models import (
     Status,
     UpdateKind,
 )
-
-NOTE_MAX_LENGTH: Final = 5000
-TITLE_MAX_LENGTH: Final = 300
-DESCRIPTION_MAX_LENGTH: Final = 20000
-DUE_DATE_MIN: Final = datetime.date(2000, 1, 1)
-DUE_DATE_MAX: Final = datetime.date(2100, 12, 31)
 
 EVIDENCE_MAX_BYTES: Final = 10 * 1024 * 1024
 EVIDENCE_TYPES: Final = {
@@ -121,7 +122,7 @@ def display_value(name: str, value: Any) -> str:
     if value is None or value == "":
         return gettext("unassigned") if name == "owner" else "—"
     if name == "status":
-        return str(Status(value).label) if value in Status.values else str(value)
+        return Status.label_of(value)
     if name == "progress":
         return f"{value} %"
     if isinstance(value, User):

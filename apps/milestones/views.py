@@ -31,7 +31,7 @@ from apps.core.conflict import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.redirects import safe_next_url
 from apps.core.time import today_for
-from apps.milestones import selectors, services
+from apps.milestones import limits, selectors, services
 from apps.milestones.access import (
     OWNER_ROLES,
     can_change,
@@ -48,7 +48,7 @@ from apps.milestones.forms import (
     MilestoneLogForm,
     MilestoneUpdateForm,
 )
-from apps.milestones.models import OPEN_STATUSES, Milestone, Status
+from apps.milestones.models import Milestone, Status
 
 LIST = "milestones/list.html"
 DETAIL = "milestones/detail.html"
@@ -166,7 +166,7 @@ def _row(
         editable=editable,
         choices=status_choices(access, milestone) if editable else [],
         form=form or _edit_values(milestone),
-        overdue=milestone.due_date < today and milestone.status in OPEN_STATUSES,
+        overdue=milestone.is_overdue(today),
         flash=flash,
     )
 
@@ -186,7 +186,8 @@ def _row_response(
     except Milestone.DoesNotExist as error:  # deleted a moment ago
         raise Http404("No such milestone") from error
     row = _row(milestone, access, today_for(request.user), form=form, flash=flash)
-    return render(request, f"{LIST}#row", {"row": row, "next": next_url}, status=status)
+    context = {"row": row, "next": next_url, "limits": limits}
+    return render(request, f"{LIST}#row", context, status=status)
 
 
 def _owner_extra(value: str, owners: list, milestone: Milestone) -> dict[str, str] | None:
@@ -240,6 +241,7 @@ def _detail_context(
         "my_side_label": SignOffSide(my_side).label if my_side in SignOffSide.values else "",
         "can_sign_now": awaiting and can_sign(access) and my_side not in signed,
         "today": today_for(user),
+        "limits": limits,
         "next": next_url or _detail_url(milestone_id),
         "flash": flash,
         "edit": edit,
@@ -339,6 +341,7 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
+            "limits": limits,
             "owner_lists": owner_lists,
             "next": request.get_full_path(),
             "can_create": can_create,

@@ -116,7 +116,7 @@ class MilestoneRef:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return Status.label_of(self.status)
 
     kind = "milestone"
 
@@ -429,11 +429,11 @@ class UpdateItem:
 
     @property
     def old_label(self) -> str:
-        return Status(self.old_status).label if self.old_status else ""
+        return Status.label_of(self.old_status) if self.old_status else ""
 
     @property
     def new_label(self) -> str:
-        return Status(self.new_status).label if self.new_status else ""
+        return Status.label_of(self.new_status) if self.new_status else ""
 
 
 @dataclass(frozen=True)

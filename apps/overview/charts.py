@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.milestones.models import OPEN_STATUSES, Status
+from apps.milestones.models import Status, is_overdue
 
 #: How many milestones the timeline draws at most; the rest are summed up as "and N more".
 TIMELINE_LIMIT = 200
@@ -201,7 +201,7 @@ def _hidden_table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[
 
 
 def _status_label(status: str) -> str:
-    return str(Status(status).label) if status in Status.values else status
+    return Status.label_of(status)
 
 
 # --- the timeline -------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def timeline_svg(
     total = len(marks) + more
     done = sum(mark.status == Status.DONE for mark in marks)
     if overdue is None:
-        overdue = sum(mark.status in OPEN_STATUSES and mark.due_date < today for mark in marks)
+        overdue = sum(is_overdue(mark.status, mark.due_date, today) for mark in marks)
     first, last = marks[0].due_date, marks[-1].due_date
     desc = ngettext(
         "%(count)d milestone due from %(first)s to %(last)s; %(done)d done, %(overdue)d overdue.",

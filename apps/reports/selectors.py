@@ -13,7 +13,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     OuterRef,
     QuerySet,
@@ -31,11 +30,6 @@ from apps.meetings.models import (
 )
 from apps.milestones.models import OPEN_STATUSES, Milestone, MilestoneUpdate, Status
 from apps.milestones.rag import (
-    AMBER,
-    GREEN,
-    RED,
-    WINDOW_DAYS,
-    progress_window_start,
     rag_expression,
 )
 from apps.reports.models import ReportNarrative
@@ -108,30 +102,15 @@ def _milestones_then(moment: ReportMoment) -> QuerySet:
 
 
 def rag_then_expression(moment: ReportMoment) -> Case:
-    """The RAG status (the rule of ``apps.milestones.rag``) of the working group whose id is
+    """The RAG status (``apps.milestones.rag``) of the working group whose id is
     ``OuterRef("pk")``, as it stood at the report's moment. Live: the status today."""
     if moment.live:
         return rag_expression(today=moment.day)
-    milestones = _milestones_then(moment).filter(group=OuterRef("pk"))
-    open_then = milestones.filter(status_then__in=OPEN_STATUSES)
-    recent_progress = MilestoneUpdate.objects.filter(
-        milestone=OuterRef("pk"),
-        created_at__gte=progress_window_start(moment.day),
-        created_at__lt=moment.at,
-    )
-    overdue = Exists(open_then.filter(due_date__lt=moment.day))
-    blocked = Exists(milestones.filter(status_then=Status.BLOCKED))
-    at_risk = Exists(milestones.filter(status_then=Status.AT_RISK))
-    stalled = Exists(
-        open_then.filter(
-            due_date__gte=moment.day, due_date__lte=moment.day + dt.timedelta(days=WINDOW_DAYS)
-        ).exclude(Exists(recent_progress))
-    )
-    return Case(
-        When(overdue | blocked, then=Value(RED)),
-        When(at_risk | stalled, then=Value(AMBER)),
-        default=Value(GREEN),
-        output_field=CharField(),
+    return rag_expression(
+        today=moment.day,
+        milestones=_milestones_then(moment),
+        status="status_then",
+        progress_before=moment.at,
     )
 
 

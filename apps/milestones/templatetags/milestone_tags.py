@@ -5,6 +5,7 @@ from html import escape
 
 from django import template
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -13,6 +14,20 @@ from apps.milestones.models import MilestoneUpdate, Status, UpdateKind
 from apps.milestones.services import FIELD_LABELS
 
 register = template.Library()
+
+
+@register.simple_tag
+def status_tag(status: str) -> str:
+    """A milestone's status as a tag with its words (the one way every page shows it)."""
+    return format_html(
+        '<span class="ms-status ms-status-{}">{}</span>', status, Status.label_of(status)
+    )
+
+
+@register.filter
+def overdue_on(milestone, today) -> bool:
+    """``{% if milestone|overdue_on:today %}``: the model's rule, in a template."""
+    return milestone.is_overdue(today)
 
 
 @register.simple_tag
@@ -71,7 +86,7 @@ def _plain(value) -> str:
 
 
 def _status(value) -> str:
-    return str(Status(value).label) if value in Status.values else "—"
+    return Status.label_of(value)
 
 
 @register.filter
