@@ -121,7 +121,7 @@ def test_it_refuses_the_evidence_with_a_clear_error_and_leaves_nothing(
     client, member, milestone, disk, media, caplog
 ):
     client.force_login(member)
-    with caplog.at_level(logging.ERROR, logger="apps.milestones.services"):
+    with caplog.at_level(logging.ERROR, logger="apps.milestones.services.evidence"):
         response = evidence_post(client, milestone)
     assert response.status_code == 422
     html = response.content.decode()
@@ -129,7 +129,7 @@ def test_it_refuses_the_evidence_with_a_clear_error_and_leaves_nothing(
     assert "Nothing was added" in html
     assert unchanged(milestone)
     assert files_in(media) == []  # the part that fit was removed
-    (record,) = [r for r in caplog.records if r.name == "apps.milestones.services"]
+    (record,) = [r for r in caplog.records if r.name == "apps.milestones.services.evidence"]
     assert record.getMessage().startswith(f"Storage full: evidence for milestone {milestone.pk}")
 
 
