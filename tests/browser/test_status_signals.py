@@ -91,7 +91,13 @@ def scene(energy, staff, cochair_az, cochair_us, member, observer, other_member,
     for row, status in zip(rows, AttendanceStatus.values, strict=False):
         Attendance.objects.filter(pk=row.pk).update(status=status)
     for status in ActionItemStatus.values:
-        ActionItem.objects.create(meeting=meeting, title=f"Action {status}", status=status)
+        done = status == ActionItemStatus.DONE
+        ActionItem.objects.create(
+            meeting=meeting,
+            title=f"Action {status}",
+            status=status,
+            completed_at=meeting.starts_at if done else None,
+        )
     for state in (EmailState.SENT, EmailState.FAILED, EmailState.QUEUED):
         outbox_row(cochair_us, state=state)
     return meeting
