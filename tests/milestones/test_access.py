@@ -1,5 +1,5 @@
 """Every milestones URL × every role × GET/POST: who gets what, and a refused POST changes
-nothing. Also: every POST is refused without a CSRF token, HTMX header or not.
+nothing. CSRF on every POST: tests/fuzz/test_csrf.py.
 
 ``MATRIX`` names the URLs covered (tests/test_access_matrix.py checks that every URL of the
 project has a row somewhere).
@@ -9,13 +9,12 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import pytest
-from django.conf import settings
 
 from apps.milestones.models import Evidence, Milestone, MilestoneUpdate, SignOff, Status
 from apps.milestones.services import evidence_add
 from tests.access import LOGIN, check, client_for, restricted
 from tests.access import expect as roles
-from tests.milestones.conftest import DUE, HTMX, PDF, make_milestone, upload
+from tests.milestones.conftest import DUE, PDF, make_milestone, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -224,51 +223,7 @@ def test_it_answers_each_role(request, objects, name, index, role):
             assert state() == before, "a refused POST must change nothing"
 
 
-# --- CSRF -----------------------------------------------------------------------------------
-
-#: Each POST URL with a role allowed to use it and data that would succeed.
-CSRF_CASES = {
-    "milestones:create": ("member", lambda o: "/milestones/new/?group=energy"),
-    "milestones:update": ("member", lambda o: f"/milestones/{o['milestone'].pk}/update/"),
-    "milestones:log": ("member", lambda o: f"/milestones/{o['milestone'].pk}/log/"),
-    "milestones:sign": ("cochair_az", lambda o: f"/milestones/{o['awaiting'].pk}/sign/"),
-    "milestones:decline": ("cochair_us", lambda o: f"/milestones/{o['awaiting'].pk}/decline/"),
-    "milestones:evidence_add": ("member", lambda o: f"/milestones/{o['milestone'].pk}/evidence/"),
-    "milestones:evidence_remove": (
-        "member",
-        lambda o: f"/milestones/evidence/{o['evidence'].pk}/remove/",
-    ),
-}
-CSRF_DATA = {
-    "milestones:create": lambda o: {"title": "CSRF", "due_date": "2026-09-01"},
-    "milestones:update": edit,
-    "milestones:log": log,
-    "milestones:decline": lambda o: {"reason": "CSRF"},
-    "milestones:evidence_add": lambda o: {"file": upload("csrf.pdf", PDF)},
-}
-
-
-@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
-@pytest.mark.parametrize("name", sorted(CSRF_CASES))
-def test_it_refuses_a_post_without_a_csrf_token(request, objects, name, htmx):
-    role, path = CSRF_CASES[name]
-    client = client_for(request, role, enforce_csrf_checks=True)
-    before = state()
-    data = CSRF_DATA.get(name, lambda o: {})(objects)
-    response = client.post(path(objects), data, headers=HTMX if htmx else {})
-    assert response.status_code == 403
-    assert state() == before
-
-
-@pytest.mark.parametrize("name", sorted(CSRF_CASES))
-def test_it_accepts_the_same_post_with_the_token_htmx_sends(request, objects, name):
-    role, path = CSRF_CASES[name]
-    client = client_for(request, role, enforce_csrf_checks=True)
-    client.get("/milestones/")  # sets the CSRF cookie, as the page would
-    token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    data = CSRF_DATA.get(name, lambda o: {})(objects)
-    response = client.post(path(objects), data, headers={**HTMX, "X-CSRFToken": token})
-    assert response.status_code in (200, 204), response.content[:500]
+# CSRF on these POSTs: tests/fuzz/test_csrf.py (every endpoint of the fuzz catalogue).
 
 
 def test_it_covers_every_milestones_url():

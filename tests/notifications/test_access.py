@@ -154,32 +154,7 @@ def test_it_answers_each_role_posting(world, as_role, name, role):
         assert after == before
 
 
-@pytest.mark.parametrize("htmx", [False, True])
-def test_it_refuses_a_preferences_post_without_csrf_token(world, member, htmx):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(member)
-    before = snapshot()
-    headers = {"HX-Request": "true"} if htmx else {}
-    response = client.post(
-        "/notifications/preferences/", preferences_post("member", world), headers=headers
-    )
-    assert response.status_code == 403
-    assert snapshot() == before
-
-
-def test_it_accepts_the_preferences_post_with_the_pages_csrf_token(world, member, settings):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(member)
-    client.get("/notifications/preferences/")
-    token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    response = client.post(
-        "/notifications/preferences/",
-        preferences_post("member", world),
-        headers={"X-CSRFToken": token, "HX-Request": "true"},
-    )
-    assert response.status_code == 200
-    member.refresh_from_db()
-    assert member.digest_frequency == "daily"
+# CSRF on the preferences POST: tests/fuzz/test_csrf.py (every endpoint of the fuzz catalogue).
 
 
 def test_it_lets_mail_clients_unsubscribe_in_one_click_without_csrf_token(world, member):

@@ -1,5 +1,5 @@
 """Milestone CSV export and import URLs × every role × GET/POST; refused POSTs change
-nothing; every POST is refused without a CSRF token (HTMX or not).
+nothing; CSRF on every POST: tests/fuzz/test_csrf.py.
 
 ``MATRIX`` names the URLs covered (tests/test_access_matrix.py checks every URL has a row).
 """
@@ -7,7 +7,6 @@ nothing; every POST is refused without a CSRF token (HTMX or not).
 import datetime
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.milestones.models import Milestone, MilestoneUpdate
@@ -96,24 +95,7 @@ def test_it_exports_only_groups_the_user_may_see(request, objects):
         assert b"energy one" in content
 
 
-@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
-@pytest.mark.parametrize("data", [preview_data, confirm_data], ids=["preview", "confirm"])
-def test_it_refuses_a_post_without_a_csrf_token(request, objects, htmx, data):
-    client = client_for(request, "cochair_az", enforce_csrf_checks=True)
-    before = state()
-    response = client.post("/milestones/import/", data(), headers=HTMX if htmx else {})
-    assert response.status_code == 403
-    assert state() == before
-
-
-def test_it_accepts_the_post_with_the_token_htmx_sends(request, objects):
-    client = client_for(request, "cochair_az", enforce_csrf_checks=True)
-    client.get("/milestones/import/")
-    token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    response = client.post(
-        "/milestones/import/", preview_data(), headers={**HTMX, "X-CSRFToken": token}
-    )
-    assert response.status_code == 200
+# CSRF on these POSTs: tests/fuzz/test_csrf.py (every endpoint of the fuzz catalogue).
 
 
 def test_it_covers_every_csv_url():
