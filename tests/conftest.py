@@ -19,6 +19,7 @@ import pytest
 
 from apps.accounts.models import Sector, Side, User
 from apps.charter.models import Membership, Role, WorkingGroup
+from tests.factories import MembershipFactory, UserFactory
 
 REQUIRED = os.environ.get("CI", "").lower() == "true"
 
@@ -39,12 +40,11 @@ def chromium_path() -> str | None:
 
 
 def make_user(email: str, *, side: str = Side.AZ, **extra) -> User:
-    extra.setdefault("display_name", email.split("@")[0].replace(".", " ").title())
-    return User.objects.create_user(email=email, password="test-pass-1234", side=side, **extra)
+    return UserFactory(email=email, side=side, **extra)
 
 
 def join(user: User, group: WorkingGroup, role: str, side: str | None = None) -> Membership:
-    return Membership.objects.create(user=user, group=group, role=role, side=side or user.side)
+    return MembershipFactory(user=user, group=group, role=role, side=side or user.side)
 
 
 @pytest.fixture(autouse=True)

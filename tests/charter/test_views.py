@@ -10,8 +10,8 @@ from apps.accounts.models import Side
 from apps.charter.access import group_access
 from apps.charter.models import Membership, Role
 from apps.charter.views import members_context
-from apps.milestones.models import Milestone
 from tests.conftest import join, make_user
+from tests.factories import milestone_batch
 
 HTMX = {"HX-Request": "true"}
 ADD = "/groups/energy/members/add/"
@@ -295,10 +295,7 @@ def test_it_sends_a_cochair_who_left_a_restricted_group_to_the_dashboard(client,
 
 
 def add_milestones(group, count: int) -> None:
-    Milestone.objects.bulk_create(
-        Milestone(group=group, section=group.section, title=f"M{i}", due_date=dt.date(2026, 6, 1))
-        for i in range(count)
-    )
+    milestone_batch(count, group=group, due_date=dt.date(2026, 6, 1))
 
 
 def add_members(group, count: int) -> None:

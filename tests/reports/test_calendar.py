@@ -16,6 +16,7 @@ from apps.meetings.models import ActionItem, ActionItemStatus, Meeting
 from apps.milestones.models import Milestone, Status
 from apps.reports import services
 from tests.conftest import join
+from tests.factories import MilestoneFactory
 
 HTMX = {"HX-Request": "true"}
 DUE = dt.date(2026, 12, 15)
@@ -29,9 +30,7 @@ def _site_url(settings):
 
 def milestone(group, *, owner=None, title="Pipeline study", **fields) -> Milestone:
     fields.setdefault("due_date", DUE)
-    return Milestone.objects.create(
-        group=group, section=group.section, title=title, owner=owner, **fields
-    )
+    return MilestoneFactory(group=group, title=title, owner=owner, **fields)
 
 
 def meeting(group, *, title="Energy WG", **fields) -> Meeting:

@@ -20,6 +20,7 @@ from apps.reports import selectors, services
 from apps.reports.models import ReportNarrative
 from apps.reports.periods import Period, available_periods
 from tests.conftest import join, make_user
+from tests.factories import MilestoneFactory
 
 NOW = dt.datetime(2026, 8, 15, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -50,13 +51,8 @@ def at(day: str, hour: int = 12) -> dt.datetime:
 def milestone(group, title: str, *, due: str, status: str = Status.PLANNED, **extra) -> Milestone:
     if status == Status.DONE:
         extra.setdefault("completed_at", NOW)
-    return Milestone.objects.create(
-        group=group,
-        section=group.section,
-        title=title,
-        due_date=dt.date.fromisoformat(due),
-        status=status,
-        **extra,
+    return MilestoneFactory(
+        group=group, title=title, due_date=dt.date.fromisoformat(due), status=status, **extra
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.charter.models import WorkingGroup
 from apps.milestones.models import Milestone, MilestoneUpdate, Status
 from apps.reports.rag import AMBER, GREEN, RED, annotate_rag, charter_today
+from tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +28,8 @@ def milestone(group, *, due: int, status: str = Status.PLANNED, **extra) -> Mile
     """A milestone due ``due`` days from today."""
     if status == Status.DONE:
         extra.setdefault("completed_at", NOW)
-    return Milestone.objects.create(
+    return MilestoneFactory(
         group=group,
-        section=group.section,
         title=f"{status} due {due:+d}",
         due_date=TODAY + dt.timedelta(days=due),
         status=status,
