@@ -39,6 +39,27 @@ def chromium_path() -> str | None:
     )
 
 
+#: The slow groups, marked ``slow`` so a developer can leave them out with ``-m "not slow"``
+#: (``make test-quick``); ``make test`` and CI run everything. Paths under tests/.
+SLOW = (
+    "browser/",  # Chromium against a live server
+    "faults/",  # real gunicorn, Celery workers, a full disk, a restarted database
+    "notifications/test_worker.py",  # real Celery workers
+    "notifications/test_worker_faults.py",  # real Celery workers, killed and restarted
+    "fuzz/test_endpoints.py",  # hypothesis over every POST endpoint
+    "fuzz/test_query_strings.py",  # hypothesis over every page's query string
+    "fuzz/test_uploads.py",  # hostile uploads
+)
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        relative = os.path.relpath(str(item.path), TESTS_DIR).replace(os.sep, "/")
+        if relative.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 def make_user(email: str, *, side: str = Side.AZ, **extra) -> User:
     return UserFactory(email=email, side=side, **extra)
 
