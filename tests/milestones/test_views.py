@@ -194,6 +194,17 @@ def test_it_updates_from_the_detail_page_with_htmx(as_user, milestone, member):
     assert fresh(milestone).status == Status.AWAITING_SIGNOFF
 
 
+def test_it_shows_an_owner_change_in_the_history(as_user, milestone, member):
+    # Was covered only by the milestones CSRF "accepted with the token" test (see
+    # tests/fuzz/test_csrf.py), which unassigned the owner through the detail page.
+    response = as_user(member).post(
+        url("update", milestone.pk), edit_data(milestone, owner=""), headers=HTMX
+    )
+    assert response.status_code == 200
+    assert f"<li>Owner: {member.display_name} → unassigned</li>" in response.text
+    assert fresh(milestone).owner is None
+
+
 def test_it_updates_from_the_detail_page_without_javascript(as_user, milestone, member):
     response = as_user(member).post(url("update", milestone.pk), edit_data(milestone, progress=80))
     assert response.status_code == 302
