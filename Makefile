@@ -18,11 +18,12 @@ for p in $$(ls -d "$$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V 
 done; exit 1
 endef
 
-.PHONY: help install run test lint bench clean messages loadtest coverage
+.PHONY: help install run test test-quick lint bench clean messages loadtest coverage
 
 help:
 	@echo "make run      start CharterHub with demo data on http://127.0.0.1:8000"
 	@echo "make test     run the whole test suite"
+	@echo "make test-quick  the suite without the slow groups (browser, faults, fuzzing: -m 'not slow')"
 	@echo "make install  create .venv with the pinned requirements"
 	@echo "make lint     ruff, the layering (import-linter), Django checks, missing migrations"
 	@echo "make coverage the whole suite under coverage.py: line and branch coverage (docs/testing.md)"
@@ -68,6 +69,10 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# For a quick local run only: CI and `make test` run everything (tests/conftest.py SLOW).
+test-quick: install
+	$(PY) -m pytest -m "not slow"
 
 # Line and branch coverage of apps/ and charterhub/ over the whole suite (docs/testing.md).
 coverage: install

@@ -19,6 +19,7 @@ import pytest
 
 from apps.accounts.models import Sector, Side, User
 from apps.charter.models import Membership, Role, WorkingGroup
+from tests.factories import MembershipFactory, UserFactory
 
 REQUIRED = os.environ.get("CI", "").lower() == "true"
 
@@ -38,13 +39,33 @@ def chromium_path() -> str | None:
     )
 
 
+#: The slow groups, marked ``slow`` so a developer can leave them out with ``-m "not slow"``
+#: (``make test-quick``); ``make test`` and CI run everything. Paths under tests/.
+SLOW = (
+    "browser/",  # Chromium against a live server
+    "faults/",  # real gunicorn, Celery workers, a full disk, a restarted database
+    "notifications/test_worker.py",  # real Celery workers
+    "notifications/test_worker_faults.py",  # real Celery workers, killed and restarted
+    "fuzz/test_endpoints.py",  # hypothesis over every POST endpoint
+    "fuzz/test_query_strings.py",  # hypothesis over every page's query string
+    "fuzz/test_uploads.py",  # hostile uploads
+)
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        relative = os.path.relpath(str(item.path), TESTS_DIR).replace(os.sep, "/")
+        if relative.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 def make_user(email: str, *, side: str = Side.AZ, **extra) -> User:
-    extra.setdefault("display_name", email.split("@")[0].replace(".", " ").title())
-    return User.objects.create_user(email=email, password="test-pass-1234", side=side, **extra)
+    return UserFactory(email=email, side=side, **extra)
 
 
 def join(user: User, group: WorkingGroup, role: str, side: str | None = None) -> Membership:
-    return Membership.objects.create(user=user, group=group, role=role, side=side or user.side)
+    return MembershipFactory(user=user, group=group, role=role, side=side or user.side)
 
 
 @pytest.fixture(autouse=True)

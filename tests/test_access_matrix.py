@@ -11,40 +11,33 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-ROLES = [
-    "anonymous",
-    "outsider",
-    "observer",
-    "member",
-    "other_member",
-    "cochair_az",
-    "cochair_us",
-    "staff",
-]
+from tests.access import ROLES, check, everyone, expect
 
-# url name → (path, {role: expected GET status}); "login" means a redirect to the login page.
-SIGNED_IN_200 = {role: 200 for role in ROLES if role != "anonymous"}
+# url name → (method, path, {role: expected status}); "login" means a redirect to the login page.
+# Methods a URL refuses (GET on logout, say) are checked once per URL in tests/test_methods.py.
 MATRIX = {
-    "dashboard": ("/", {"anonymous": "login", **SIGNED_IN_200}),
-    "login": ("/accounts/login/", {role: 200 for role in ROLES}),
-    # Logout is POST-only; a GET is refused for everyone.
-    "logout": ("/accounts/logout/", {role: 405 for role in ROLES}),
-    "healthz": ("/healthz", {role: 200 for role in ROLES}),
+    "dashboard": ("GET", "/", expect(200)),
+    "login": ("GET", "/accounts/login/", everyone(200)),
+    # Logout is POST-only: whoever posts ends on the login page (LOGOUT_REDIRECT_URL).
+    "logout": ("POST", "/accounts/logout/", everyone(302)),
+    "healthz": ("GET", "/healthz", everyone(200)),
     # POSTs (wrong old password, weak new one, CSRF) are in tests/accounts/test_password.py.
-    "password_change": ("/accounts/password/", {"anonymous": "login", **SIGNED_IN_200}),
-    "password_change_done": ("/accounts/password/done/", {"anonymous": "login", **SIGNED_IN_200}),
+    "password_change": ("GET", "/accounts/password/", expect(200)),
+    "password_change_done": ("GET", "/accounts/password/done/", expect(200)),
     # Password reset is open to everyone (a made-up link shows the "no longer works" page);
     # POSTs, tokens and expiry are in tests/accounts/test_password_reset.py.
-    "password_reset": ("/accounts/password/reset/", {role: 200 for role in ROLES}),
-    "password_reset_done": ("/accounts/password/reset/sent/", {role: 200 for role in ROLES}),
+    "password_reset": ("GET", "/accounts/password/reset/", everyone(200)),
+    "password_reset_done": ("GET", "/accounts/password/reset/sent/", everyone(200)),
     "password_reset_confirm": (
+        "GET",
         "/accounts/password/reset/MQ/made-up-token/",
-        {role: 200 for role in ROLES},
+        everyone(200),
     ),
-    "password_reset_complete": ("/accounts/password/reset/done/", {role: 200 for role in ROLES}),
-    # The language switcher is POST-only, for everyone (anonymous: the cookie only); its POSTs
-    # (unknown language, unsafe next, CSRF) are in tests/i18n/test_language.py.
-    "set_language": ("/accounts/language/", {role: 405 for role in ROLES}),
+    "password_reset_complete": ("GET", "/accounts/password/reset/done/", everyone(200)),
+    # The language switcher is POST-only, for everyone (anonymous: the cookie only); a POST
+    # with no language is refused (422) whoever sends it; its other POSTs (a language, an
+    # unknown one, an unsafe next, CSRF) are in tests/i18n/test_language.py.
+    "set_language": ("POST", "/accounts/language/", everyone(422)),
 }
 
 
@@ -92,14 +85,10 @@ def as_role(request, client):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_it_answers_each_role(as_role, name, role, db):
-    path, expected_by_role = MATRIX[name]
-    expected = expected_by_role[role]
-    response = as_role(role).get(path)
-    if expected == "login":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/?next=")
-    else:
-        assert response.status_code == expected
+    method, path, expected_by_role = MATRIX[name]
+    client = as_role(role)
+    response = client.get(path) if method == "GET" else client.post(path)
+    check(response, expected_by_role[role])
 
 
 @pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "staff"])

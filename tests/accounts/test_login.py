@@ -28,12 +28,7 @@ def test_it_refuses_a_wrong_password_with_a_message(client, member):
     assert b"enter a correct" in response.content.lower()
 
 
-def test_it_needs_the_csrf_token(member):
-    client = Client(enforce_csrf_checks=True)
-    response = client.post(
-        "/accounts/login/", {"username": member.email, "password": "test-pass-1234"}
-    )
-    assert response.status_code == 403
+# CSRF on the login form: tests/fuzz/test_csrf.py.
 
 
 def test_it_logs_out_with_post(client, member):

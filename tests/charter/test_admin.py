@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from apps.accounts.models import Side
 from apps.charter.models import Charter, CharterSection, Membership, Role, WorkingGroup
-from apps.milestones.models import Milestone
 from tests.admin_helpers import add_inline_row, admin_form_data
 from tests.conftest import join, make_user
+from tests.factories import milestone_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,12 @@ def add_members(group: WorkingGroup, count: int, *, start: int = 0) -> None:
 
 
 def add_milestones(group: WorkingGroup, count: int, *, start: int = 0) -> None:
-    Milestone.objects.bulk_create(
-        Milestone(
-            group=group,
-            section=group.section,
-            title=f"Milestone {number}",
-            due_date=f"2026-{1 + number % 12:02d}-15",
-        )
-        for number in range(start, start + count)
+    milestone_batch(
+        count,
+        start=start,
+        group=group,
+        title="Milestone {n}",
+        due_date=lambda n: f"2026-{1 + n % 12:02d}-15",
     )
 
 

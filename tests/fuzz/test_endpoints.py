@@ -2,7 +2,8 @@
 
 One hypothesis test per endpoint; each example is one request (see tests/fuzz/harness.py for
 what is drawn and what is asserted), run in a savepoint that is rolled back. Examples per
-endpoint: FUZZ_EXAMPLES (default 40); seeded per endpoint, so CI runs the same examples every time.
+endpoint: 40, FUZZ_EXAMPLES to override (tests/fuzz/profiles.py); seeded per endpoint, so CI
+runs the same examples every time.
 A failure is reported as drawn, not shrunk (shrinking a request costs minutes); set
 FUZZ_SHRINK=1 to have hypothesis look for the smallest failing case.
 """
@@ -11,23 +12,15 @@ import os
 import zlib
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import given, seed
 
 from tests.fuzz.catalogue import CATALOGUE
 from tests.fuzz.harness import STATS, cases, exercise
+from tests.fuzz.profiles import fuzz_settings
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    phases=[Phase.explicit, Phase.generate]
-    + ([Phase.shrink] if os.environ.get("FUZZ_SHRINK") == "1" else []),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FUZZ = fuzz_settings()  # tests/fuzz/profiles.py: 40 examples, FUZZ_EXAMPLES to override
 
 
 @pytest.mark.parametrize("endpoint", CATALOGUE, ids=str)

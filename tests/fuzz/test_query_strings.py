@@ -9,13 +9,14 @@ A GET changes nothing, so the only oracle is the status: below 500, and a 200 is
 Add a page here when its view starts reading the query string.
 """
 
-import os
 import zlib
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import given, seed
 from hypothesis import strategies as st
+
+from tests.fuzz.profiles import fuzz_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -79,16 +80,7 @@ def queries(names: list[str]):
     return st.dictionaries(keys, values, max_size=6)
 
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    phases=[Phase.explicit, Phase.generate]
-    + ([Phase.shrink] if os.environ.get("FUZZ_SHRINK") == "1" else []),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FUZZ = fuzz_settings()  # tests/fuzz/profiles.py: 40 examples, FUZZ_EXAMPLES to override
 
 
 @pytest.mark.parametrize("path", PAGES, ids=str)

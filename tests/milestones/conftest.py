@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status, UpdateKind
+from tests.factories import MilestoneFactory, milestone_batch
 
 HTMX = {"HX-Request": "true"}
 DUE = datetime.date(2026, 6, 30)
@@ -32,29 +33,20 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 def make_milestone(group, *, owner=None, number: int = 0, **fields) -> Milestone:
-    fields = {
-        "group": group,
-        "section": group.section,
-        "title": f"{group.slug} milestone {number}",
-        "due_date": DUE,
-        "owner": owner,
-        **fields,
-    }
-    return Milestone.objects.create(**fields)
+    fields = {"title": f"{group.slug} milestone {number}", "due_date": DUE, **fields}
+    return MilestoneFactory(group=group, owner=owner, **fields)
 
 
 def bulk_milestones(group, count: int, *, owner=None, start: int = 0) -> list[Milestone]:
-    return Milestone.objects.bulk_create(
-        Milestone(
-            group=group,
-            section=group.section,
-            title=f"{group.slug} bulk {number:05d}",
-            due_date=DUE + datetime.timedelta(days=number % 400),
-            owner=owner,
-            progress=number % 101,
-            status=Status.IN_PROGRESS if number % 2 else Status.PLANNED,
-        )
-        for number in range(start, start + count)
+    return milestone_batch(
+        count,
+        start=start,
+        group=group,
+        owner=owner,
+        title=f"{group.slug} bulk {{n:05d}}",
+        due_date=lambda n: DUE + datetime.timedelta(days=n % 400),
+        progress=lambda n: n % 101,
+        status=lambda n: Status.IN_PROGRESS if n % 2 else Status.PLANNED,
     )
 
 

@@ -21,6 +21,7 @@ from apps.milestones.models import (
 from apps.milestones.services import milestone_update
 from tests.admin_helpers import add_inline_row, admin_form_data
 from tests.conftest import make_user
+from tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +41,8 @@ def url(model, view: str, *args) -> str:
 
 def make_milestones(group, count: int, *, owner=None, start: int = 0) -> list[Milestone]:
     return [
-        Milestone.objects.create(
+        MilestoneFactory(
             group=group,
-            section=group.section,
             title=f"{group.slug} milestone {number}",
             owner=owner,
             due_date=datetime.date(2026, 1 + number % 12, 1 + number % 28),

@@ -8,19 +8,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.milestones.models import Evidence, Milestone, MilestoneUpdate, SignOff, Status
+from tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def milestone(group, *, save: bool = True, **fields) -> Milestone:
-    fields = {
-        "group": group,
-        "section": group.section,
-        "title": "Feasibility study",
-        "due_date": datetime.date(2026, 5, 10),
-        **fields,
-    }
-    return Milestone.objects.create(**fields) if save else Milestone(**fields)
+    fields = {"title": "Feasibility study", "due_date": datetime.date(2026, 5, 10), **fields}
+    build = MilestoneFactory if save else MilestoneFactory.build
+    return build(group=group, **fields)
 
 
 @pytest.mark.parametrize("progress", [0, 100])

@@ -5,8 +5,6 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status, UpdateKind
 from apps.milestones.services import milestone_sign_off, milestone_update
@@ -196,6 +194,17 @@ def test_it_updates_from_the_detail_page_with_htmx(as_user, milestone, member):
     assert fresh(milestone).status == Status.AWAITING_SIGNOFF
 
 
+def test_it_shows_an_owner_change_in_the_history(as_user, milestone, member):
+    # Was covered only by the milestones CSRF "accepted with the token" test (see
+    # tests/fuzz/test_csrf.py), which unassigned the owner through the detail page.
+    response = as_user(member).post(
+        url("update", milestone.pk), edit_data(milestone, owner=""), headers=HTMX
+    )
+    assert response.status_code == 200
+    assert f"<li>Owner: {member.display_name} → unassigned</li>" in response.text
+    assert fresh(milestone).owner is None
+
+
 def test_it_updates_from_the_detail_page_without_javascript(as_user, milestone, member):
     response = as_user(member).post(url("update", milestone.pk), edit_data(milestone, progress=80))
     assert response.status_code == 302
@@ -303,40 +312,8 @@ def test_it_shows_a_closed_milestone_read_only_to_members(as_user, milestone, me
     assert f'action="{url("log", milestone.pk)}"' in response.text  # notes still welcome
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    data=st.fixed_dictionaries(
-        {},
-        optional={
-            "version": st.one_of(st.text(max_size=12), st.integers().map(str)),
-            "status": st.one_of(st.sampled_from(Status.values), st.text(max_size=20)),
-            "progress": st.one_of(st.integers(-(10**12), 10**12).map(str), st.text(max_size=12)),
-            "due_date": st.one_of(st.dates().map(str), st.text(max_size=20)),
-            "owner": st.one_of(st.emails(), st.text(max_size=30)),
-            "note": st.text(max_size=200),
-            "fragment": st.sampled_from(["row", "detail", "", "zzz"]),
-            "next": st.text(max_size=40),
-        },
-    ),
-    htmx=st.booleans(),
-)
-def test_it_never_fails_on_any_input(as_user, milestone, member, data, htmx):
-    client = as_user(member)
-    before = fresh(milestone)
-    response = client.post(url("update", milestone.pk), data, headers=HTMX if htmx else {})
-    assert response.status_code in (200, 302, 409, 422)
-    after = fresh(milestone)
-    if response.status_code in (409, 422):
-        assert after.version == before.version
-        assert (after.status, after.progress, after.due_date) == (
-            before.status,
-            before.progress,
-            before.due_date,
-        )
+# Any input on the update form: tests/fuzz/test_endpoints.py (milestones:update; never a 5xx,
+# and a refusal changes nothing).
 
 
 # --- log progress ---------------------------------------------------------------------------

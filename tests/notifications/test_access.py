@@ -11,22 +11,13 @@ from apps.accounts.models import DigestFrequency, User
 from apps.notifications.emails import unsubscribe_token
 from apps.notifications.models import EmailLog
 from apps.notifications.services import preferences_fingerprint, preferences_of
+from tests.access import ROLES, check, client_for, everyone, expect
 from tests.notifications.factories import outbox_row
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "anonymous",
-    "outsider",
-    "observer",
-    "member",
-    "other_member",
-    "cochair_az",
-    "cochair_us",
-    "staff",
-]
-SIGNED_IN = {role: 200 for role in ROLES if role != "anonymous"}
-EVERYONE = {role: 200 for role in ROLES}
+SIGNED_IN = expect(200)
+EVERYONE = everyone(200)
 
 
 def preferences_path(world) -> str:
@@ -50,36 +41,15 @@ def unsubscribe_path(world) -> str:
 
 
 MATRIX = {
-    "notifications:preferences": (preferences_path, {"anonymous": "login", **SIGNED_IN}),
-    "notifications:emails": (emails_path, {"anonymous": "login", **SIGNED_IN}),
+    "notifications:preferences": (preferences_path, SIGNED_IN),
+    "notifications:emails": (emails_path, SIGNED_IN),
     # One of the member's emails: theirs, and staff see every email.
-    "notifications:email_detail": (
-        email_detail_path,
-        {
-            "anonymous": "login",
-            "outsider": 404,
-            "observer": 404,
-            "member": 200,
-            "other_member": 404,
-            "cochair_az": 404,
-            "cochair_us": 404,
-            "staff": 200,
-        },
-    ),
+    "notifications:email_detail": (email_detail_path, expect(404, member=200, staff=200)),
     # The member's next digest: themselves, their group's co-chairs and staff. Someone who
     # shares the group without co-chairing it is refused; others do not learn the user exists.
     "notifications:digest_preview": (
         preview_path,
-        {
-            "anonymous": "login",
-            "outsider": 404,
-            "observer": 403,
-            "member": 200,
-            "other_member": 404,
-            "cochair_az": 200,
-            "cochair_us": 200,
-            "staff": 200,
-        },
+        expect(404, observer=403, member=200, cochair_az=200, cochair_us=200, staff=200),
     ),
     # No login: the signed token is the authorisation; GET only shows a confirm button.
     "notifications:unsubscribe": (unsubscribe_path, EVERYONE),
@@ -93,21 +63,7 @@ def world(member, observer, outsider, other_member, cochair_az, cochair_us, staf
 
 @pytest.fixture
 def as_role(request):
-    def log_in(role: str, **client_options) -> Client:
-        client = Client(**client_options)
-        if role != "anonymous":
-            client.force_login(request.getfixturevalue(role))
-        return client
-
-    return log_in
-
-
-def assert_status(response, expected) -> None:
-    if expected == "login":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/?next=")
-    else:
-        assert response.status_code == expected
+    return lambda role, **client_options: client_for(request, role, **client_options)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -115,7 +71,7 @@ def assert_status(response, expected) -> None:
 def test_it_answers_each_role(world, as_role, name, role):
     path, expected = MATRIX[name]
     response = as_role(role).get(path(world))
-    assert_status(response, expected[role])
+    check(response, expected[role])
     assert response.status_code != 500
 
 
@@ -163,17 +119,11 @@ EMAILS = {
 }
 
 # url name → {role: expected POST status}; "login" redirects to login and changes nothing.
+# The read-only pages refuse POST (405): tests/test_methods.py.
 POSTS = {
-    "notifications:preferences": {"anonymous": "login", **{role: 302 for role in SIGNED_IN}},
-    "notifications:emails": {"anonymous": "login", **{role: 405 for role in SIGNED_IN}},
-    "notifications:email_detail": {"anonymous": "login", **{role: 405 for role in SIGNED_IN}},
-    "notifications:digest_preview": {"anonymous": "login", **{role: 405 for role in SIGNED_IN}},
-    "notifications:unsubscribe": {role: 302 for role in ROLES},
+    "notifications:preferences": expect(302),
+    "notifications:unsubscribe": everyone(302),
 }
-
-
-def test_it_has_a_post_row_for_every_url():
-    assert set(POSTS) == set(MATRIX)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -184,7 +134,7 @@ def test_it_answers_each_role_posting(world, as_role, name, role):
     data = preferences_post(role, world) if name == "notifications:preferences" else {}
     response = as_role(role).post(path(world), data)
     expected = POSTS[name][role]
-    assert_status(response, expected)
+    check(response, expected)
     after = snapshot()
     if name == "notifications:preferences" and expected == 302:
         user = User.objects.get(email=EMAILS[role])
@@ -204,32 +154,7 @@ def test_it_answers_each_role_posting(world, as_role, name, role):
         assert after == before
 
 
-@pytest.mark.parametrize("htmx", [False, True])
-def test_it_refuses_a_preferences_post_without_csrf_token(world, member, htmx):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(member)
-    before = snapshot()
-    headers = {"HX-Request": "true"} if htmx else {}
-    response = client.post(
-        "/notifications/preferences/", preferences_post("member", world), headers=headers
-    )
-    assert response.status_code == 403
-    assert snapshot() == before
-
-
-def test_it_accepts_the_preferences_post_with_the_pages_csrf_token(world, member, settings):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(member)
-    client.get("/notifications/preferences/")
-    token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    response = client.post(
-        "/notifications/preferences/",
-        preferences_post("member", world),
-        headers={"X-CSRFToken": token, "HX-Request": "true"},
-    )
-    assert response.status_code == 200
-    member.refresh_from_db()
-    assert member.digest_frequency == "daily"
+# CSRF on the preferences POST: tests/fuzz/test_csrf.py (every endpoint of the fuzz catalogue).
 
 
 def test_it_lets_mail_clients_unsubscribe_in_one_click_without_csrf_token(world, member):

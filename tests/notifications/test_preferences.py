@@ -2,12 +2,13 @@
 
 import pytest
 from django.contrib.messages import get_messages
-from hypothesis import HealthCheck, given, settings
+from django.core.exceptions import ValidationError
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.accounts.models import DigestFrequency, User
 from apps.notifications.emails import unsubscribe_token
-from apps.notifications.forms import parse_lead_days
+from apps.notifications.forms import PreferencesForm, parse_lead_days
 from apps.notifications.models import EmailLog
 from apps.notifications.services import preferences_fingerprint, preferences_of
 
@@ -188,19 +189,37 @@ def test_it_pins_the_page_query_count(signed_in, member, rows, django_assert_num
         assert signed_in.post(URL, form_data(member), headers=HTMX).status_code == 200
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+# Any lead-day text over HTTP (never a 5xx, a refusal changes nothing): tests/fuzz/test_endpoints.py
+# (notifications:preferences). What the form makes of any text, without HTTP:
+@settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=40))
-def test_it_never_fails_on_any_lead_day_text(signed_in, member, text):
-    member.refresh_from_db()
-    before = saved(member)
-    response = signed_in.post(URL, form_data(member, reminder_lead_days=text), headers=HTMX)
-    assert response.status_code in (200, 422)
-    if response.status_code == 422:
-        assert saved(member) == before
+def test_it_reads_any_lead_day_text_as_the_parser_does(text):
+    form = PreferencesForm(data={"reminder_lead_days": text})
+    form.is_valid()
+    try:
+        days = parse_lead_days(text)
+    except ValidationError:
+        assert "reminder_lead_days" in form.errors
     else:
-        assert saved(member)["reminder_lead_days"] == parse_lead_days(text)
+        assert "reminder_lead_days" not in form.errors
+        assert form.cleaned_data["reminder_lead_days"] == days
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app defect found by tests/fuzz (FUZZ_EXAMPLES=20): a POST without the hidden "
+    "fingerprint is refused (422) with no message on the page; the fix belongs in apps/",
+)
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_it_says_what_is_wrong_when_the_fingerprint_is_missing(signed_in, member, htmx):
+    data = form_data(member)
+    del data["fingerprint"]
+    before = saved(member)
+    response = signed_in.post(URL, data, headers=HTMX if htmx else {})
+    assert response.status_code == 422
+    assert saved(member) == before
+    body = response.content.decode()
+    assert any(marker in body for marker in ('role="alert"', 'class="errorlist')), body[:2000]
 
 
 @pytest.mark.parametrize(

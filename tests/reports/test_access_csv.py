@@ -1,5 +1,5 @@
 """Milestone CSV export and import URLs × every role × GET/POST; refused POSTs change
-nothing; every POST is refused without a CSRF token (HTMX or not).
+nothing; CSRF on every POST: tests/fuzz/test_csrf.py.
 
 ``MATRIX`` names the URLs covered (tests/test_access_matrix.py checks every URL has a row).
 """
@@ -7,23 +7,16 @@ nothing; every POST is refused without a CSRF token (HTMX or not).
 import datetime
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from apps.milestones.models import Milestone, MilestoneUpdate
+from tests.access import ROLES, check, client_for
+from tests.access import expect as roles
 from tests.reports.test_roadmap_csv import csv_bytes, row
-from tests.test_access_matrix import ROLES
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "login"
 HTMX = {"HX-Request": "true"}
-
-
-def roles(default, **overrides):
-    return {"anonymous": LOGIN, **{role: default for role in ROLES[1:]}, **overrides}
-
 
 IMPORTERS = {"cochair_az": 200, "cochair_us": 200, "staff": 200}
 
@@ -36,12 +29,12 @@ def confirm_data():
     return {"action": "confirm", "token": "0" * 64, "plan": "0" * 64}
 
 
-# url name → [(method, path, expected by role, data)]
+# url name → [(method, path, expected by role, data)]; POST on the export is refused (405):
+# tests/test_methods.py.
 MATRIX = {
     "milestones:export": [
         ("GET", "/milestones/export.csv", roles(200), None),
         ("GET", "/milestones/export.csv?group=security", roles(200), None),
-        ("POST", "/milestones/export.csv", roles(405), dict),
     ],
     "milestones:import": [
         ("GET", "/milestones/import/", roles(403, **IMPORTERS), None),
@@ -82,25 +75,13 @@ def state():
     )
 
 
-def client_for(request, role, **kwargs) -> Client:
-    client = Client(**kwargs)
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
-    return client
-
-
 @pytest.mark.parametrize(("name", "index", "role"), CASES)
 def test_it_answers_each_role(request, objects, name, index, role):
     method, path, expected_by_role, data = MATRIX[name][index]
     client = client_for(request, role)
     before = state()
     response = client.get(path) if method == "GET" else client.post(path, data())
-    expected = expected_by_role[role]
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/?next=")
-    else:
-        assert response.status_code == expected, response.content[:300]
+    check(response, expected_by_role[role])
     if method == "POST":
         assert state() == before
 
@@ -114,24 +95,7 @@ def test_it_exports_only_groups_the_user_may_see(request, objects):
         assert b"energy one" in content
 
 
-@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
-@pytest.mark.parametrize("data", [preview_data, confirm_data], ids=["preview", "confirm"])
-def test_it_refuses_a_post_without_a_csrf_token(request, objects, htmx, data):
-    client = client_for(request, "cochair_az", enforce_csrf_checks=True)
-    before = state()
-    response = client.post("/milestones/import/", data(), headers=HTMX if htmx else {})
-    assert response.status_code == 403
-    assert state() == before
-
-
-def test_it_accepts_the_post_with_the_token_htmx_sends(request, objects):
-    client = client_for(request, "cochair_az", enforce_csrf_checks=True)
-    client.get("/milestones/import/")
-    token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    response = client.post(
-        "/milestones/import/", preview_data(), headers={**HTMX, "X-CSRFToken": token}
-    )
-    assert response.status_code == 200
+# CSRF on these POSTs: tests/fuzz/test_csrf.py (every endpoint of the fuzz catalogue).
 
 
 def test_it_covers_every_csv_url():

@@ -11,6 +11,7 @@ import time_machine
 from apps.milestones.models import Milestone, Status
 from apps.overview import charts
 from apps.overview.charts import GroupBar, TimelineMark
+from tests.factories import MilestoneFactory
 
 NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)  # a Monday
 TODAY = NOW.date()
@@ -51,14 +52,8 @@ def accessible_name(svg: ET.Element) -> tuple[str, str]:
 def milestone(group, title, *, due, status=Status.PLANNED, completed_at=None, **extra):
     if status == Status.DONE and completed_at is None:
         completed_at = NOW
-    return Milestone.objects.create(
-        group=group,
-        section=group.section,
-        title=title,
-        due_date=due,
-        status=status,
-        completed_at=completed_at,
-        **extra,
+    return MilestoneFactory(
+        group=group, title=title, due_date=due, status=status, completed_at=completed_at, **extra
     )
 
 

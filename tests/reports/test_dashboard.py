@@ -14,8 +14,9 @@ from apps.meetings.models import (
     MinutesAdoption,
     MinutesState,
 )
-from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status
+from apps.milestones.models import MilestoneUpdate, SignOff, Status
 from tests.conftest import join, make_user
+from tests.factories import MilestoneFactory, milestone_batch
 
 NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -29,21 +30,14 @@ def frozen():
 
 def add_milestones(group, count: int, **fields) -> None:
     fields.setdefault("due_date", TODAY + dt.timedelta(days=60))
-    Milestone.objects.bulk_create(
-        Milestone(group=group, section=group.section, title=f"M{i}", **fields) for i in range(count)
-    )
+    milestone_batch(count, group=group, **fields)
 
 
 def milestone(group, title: str, *, due: int, status: str = Status.PLANNED, **extra):
     if status == Status.DONE:
         extra.setdefault("completed_at", NOW)
-    return Milestone.objects.create(
-        group=group,
-        section=group.section,
-        title=title,
-        due_date=TODAY + dt.timedelta(days=due),
-        status=status,
-        **extra,
+    return MilestoneFactory(
+        group=group, title=title, due_date=TODAY + dt.timedelta(days=due), status=status, **extra
     )
 
 

@@ -8,8 +8,9 @@ import time_machine
 from apps.accounts.models import Sector, Side
 from apps.charter.models import Role
 from apps.meetings.models import Meeting, MinutesState
-from apps.milestones.models import Milestone, Status
+from apps.milestones.models import Status
 from tests.conftest import join, make_user
+from tests.factories import MilestoneFactory, milestone_batch
 
 NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -24,21 +25,14 @@ def frozen():
 def milestone(group, title: str, *, due: int, status: str = Status.PLANNED, **extra):
     if status == Status.DONE:
         extra.setdefault("completed_at", NOW)
-    return Milestone.objects.create(
-        group=group,
-        section=group.section,
-        title=title,
-        due_date=TODAY + dt.timedelta(days=due),
-        status=status,
-        **extra,
+    return MilestoneFactory(
+        group=group, title=title, due_date=TODAY + dt.timedelta(days=due), status=status, **extra
     )
 
 
 def add_milestones(group, count: int, **fields) -> None:
     fields.setdefault("due_date", TODAY + dt.timedelta(days=60))
-    Milestone.objects.bulk_create(
-        Milestone(group=group, section=group.section, title=f"M{i}", **fields) for i in range(count)
-    )
+    milestone_batch(count, group=group, **fields)
 
 
 def page(client, user, slug: str = "energy"):

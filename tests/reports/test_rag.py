@@ -11,6 +11,7 @@ from apps.charter.models import WorkingGroup
 from apps.core.time import today_for
 from apps.milestones.models import Milestone, MilestoneUpdate, Status
 from apps.milestones.rag import AMBER, GREEN, RED, annotate_rag
+from tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,8 @@ def milestone(group, *, due: int, status: str = Status.PLANNED, **extra) -> Mile
     """A milestone due ``due`` days from today."""
     if status == Status.DONE:
         extra.setdefault("completed_at", NOW)
-    return Milestone.objects.create(
+    return MilestoneFactory(
         group=group,
-        section=group.section,
         title=f"{status} due {due:+d}",
         due_date=TODAY + dt.timedelta(days=due),
         status=status,
