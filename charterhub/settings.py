@@ -209,8 +209,8 @@ MEDIA_URL = "media/"
 
 # Uploads and request bodies (docs/security.md, "Uploads"). The uploads themselves are checked
 # where they are used: evidence files ≤ 10 MB, PDF/PNG/JPEG/DOCX/XLSX/CSV/TXT by extension and
-# content (apps/milestones/services/evidence.py EVIDENCE_*); roadmap imports ≤ 2 MB, .csv, UTF-8 text
-# (apps/milestones/roadmap_csv.py MAX_BYTES). Both stop reading a file once it passes the limit.
+# content (apps/milestones/services/evidence.py EVIDENCE_*); roadmap imports ≤ 2 MB, .csv, UTF-8
+# text (apps/milestones/roadmap_csv.py MAX_BYTES). Both stop reading a file past the limit.
 # Django's limits below are set on purpose; a request over one gets the 400 page (400.html).
 # The non-file part of a request: the longest text (minutes, 100,000 characters) URL-encoded
 # takes at most 1.2 MB even in a four-byte script.
