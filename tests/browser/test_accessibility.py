@@ -150,9 +150,10 @@ READERS = {
     "tests.meetings.test_access": _meetings,
     "tests.milestones.test_access": _milestones,
     "tests.notifications.test_access": _notifications,
+    "tests.overview.test_access": _reports,
     "tests.reports.test_access": _reports,
-    "tests.reports.test_access_calendar": _reports,
-    "tests.reports.test_access_csv": _reports,
+    "tests.calendar.test_access": _reports,
+    "tests.milestones.test_access_csv": _reports,
 }
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from apps.milestones.models import Milestone, MilestoneUpdate, Status
 from tests.browser import axe
-from tests.reports.test_roadmap_csv import csv_bytes, row
+from tests.milestones.test_roadmap_csv import csv_bytes, row
 
 pytestmark = pytest.mark.browser
 

@@ -27,8 +27,8 @@ from django.test import Client
 from apps.milestones import roadmap_import
 from apps.milestones.models import Evidence, Milestone, MilestoneUpdate
 from tests.milestones.conftest import make_milestone
-from tests.reports.test_import_views import confirm_fields
-from tests.reports.test_roadmap_csv import csv_bytes, row
+from tests.milestones.test_import_views import confirm_fields
+from tests.milestones.test_roadmap_csv import csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 

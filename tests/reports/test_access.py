@@ -1,4 +1,4 @@
-"""Access matrix for the reports URLs: every URL name × role × method.
+"""Access matrix for the quarterly reports' URLs: every URL name × role × method.
 
 `MATRIX` maps each URL name to its cases: (method, path, {role: expected status}), where
 "login" means a redirect to the login page. `tests/test_access_matrix.py` reads the keys.
@@ -15,12 +15,6 @@ from tests.access import SIGNED_IN, check, expect, restricted
 # Methods a URL refuses (POST on these pages, GET on the narrative) are in tests/test_methods.py.
 
 MATRIX = {
-    "overview:group": [
-        ("GET", "/groups/energy/", expect(200)),
-        # Security is restricted: only its members (none of the cast) and staff see it.
-        ("GET", "/groups/security/", restricted(404, staff=200)),
-        ("GET", "/groups/no-such-group/", expect(404)),
-    ],
     # Progress reports: 2026-Q1 (the charter's quarter) is always a period; 2099-Q1 never is.
     "reports:group_report_current": [
         ("GET", "/groups/energy/report/", expect(302)),

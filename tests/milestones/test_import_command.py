@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.milestones.models import Milestone, MilestoneUpdate
-from tests.reports.test_roadmap_csv import csv_bytes, row
+from tests.milestones.test_roadmap_csv import csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.milestones.models import Milestone, MilestoneUpdate
 from tests.access import ROLES, check, client_for
 from tests.access import expect as roles
-from tests.reports.test_roadmap_csv import csv_bytes, row
+from tests.milestones.test_roadmap_csv import csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 

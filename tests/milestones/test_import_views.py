@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.milestones.models import Milestone, Status
 from apps.milestones.roadmap_csv import BOM, COLUMNS
-from tests.reports.test_roadmap_csv import csv_bytes, row
+from tests.milestones.test_roadmap_csv import csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 
