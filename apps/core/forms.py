@@ -2,6 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+#: A hidden field (version, fingerprint, next) missing or mangled: the page was left open too long
+#: or edited by hand.
+STALE_FORM = _("This form is out of date. Reload the page and try again.")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Side, User
 from apps.charter.models import CharterSection, Membership, WorkingGroup
+from apps.core.forms import STALE_FORM
 from apps.milestones import limits
 from apps.milestones.access import OWNER_ROLES
 from apps.milestones.models import Milestone, Status
@@ -24,7 +25,6 @@ DATE_MESSAGES = {
     "invalid": _("Enter the date as YYYY-MM-DD, for example 2026-06-30."),
     "required": _("Enter a due date."),
 }
-STALE_FORM = _("This form is out of date. Reload the page and try again.")
 
 
 class DateInput(forms.DateInput):

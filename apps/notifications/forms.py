@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import DigestFrequency, Language
+from apps.core.forms import STALE_FORM
 
 MAX_LEAD_DAYS = 5
 #: Names in the tz database that are not places anyone lives by.
@@ -79,7 +80,15 @@ class PreferencesForm(forms.Form):
         choices=time_zone_choices,
         help_text=_("Reminders and digests arrive from 08:00 in this time zone."),
     )
-    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Hidden: when it is missing or mangled the page says so (its errors are shown as the form's).
+    fingerprint = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "required": STALE_FORM,
+            "max_length": STALE_FORM,
+        },
+    )
 
     def clean_reminder_lead_days(self) -> list[int]:
         return parse_lead_days(self.cleaned_data.get("reminder_lead_days", ""))

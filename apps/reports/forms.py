@@ -5,9 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import STALE_FORM
 from apps.reports.services import NARRATIVE_MAX_LENGTH, clean_narrative_text
-
-STALE_FORM = _("This form is out of date. Reload the page and try again.")
 
 
 class NarrativeForm(forms.Form):

@@ -4,11 +4,8 @@
 examples every time; ``FUZZ_EXAMPLES=<n>`` overrides it (``FUZZ_EXAMPLES=200`` for a deeper
 run) and ``FUZZ_SHRINK=1`` adds the shrink phase (minutes per failure, off by default).
 
-Fewer examples by default would save about 35 s of a local run (20 instead of 40 halves
-test_endpoints), but at 20 the stream draws a case the app fails today — a preferences POST
-without its hidden fingerprint is refused with 422 and no message on the page
-(tests/notifications/test_preferences.py, the strict xfail) — so the count stays at 40 until
-that is fixed in apps/.
+The preferences POST without its hidden fingerprint that 20 examples drew once answered 422
+with no message; it now says the form is out of date (tests/notifications/test_preferences.py).
 """
 
 import os

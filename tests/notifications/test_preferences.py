@@ -205,11 +205,6 @@ def test_it_reads_any_lead_day_text_as_the_parser_does(text):
         assert form.cleaned_data["reminder_lead_days"] == days
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app defect found by tests/fuzz (FUZZ_EXAMPLES=20): a POST without the hidden "
-    "fingerprint is refused (422) with no message on the page; the fix belongs in apps/",
-)
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
 def test_it_says_what_is_wrong_when_the_fingerprint_is_missing(signed_in, member, htmx):
     data = form_data(member)
