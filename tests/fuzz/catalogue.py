@@ -451,7 +451,8 @@ CATALOGUE: list[Endpoint] = [
                 _emails("outsider"), maybe=_emails("member", "other_member", "cochair_az")
             ),
             "role": choice(["member", "observer"], maybe=["co_chair"]),
-            "side": choice(["az", "us"], maybe=["other"], required=False),
+            # A member sits on their own side (the outsider's is "other"; blank means theirs).
+            "side": choice(["other"], maybe=["az", "us"], required=False),
         },
     ),
     Endpoint(
