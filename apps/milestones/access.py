@@ -5,7 +5,6 @@ see is a 404 (restricted groups do not reveal what they hold); one they may see 
 change raises PermissionDenied (403).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from apps.charter.access import GroupAccess, check_access, group_access
@@ -43,13 +42,6 @@ def can_change(access: GroupAccess, milestone: Milestone) -> bool:
     if not access.can_edit:
         return False
     return access.can_manage or milestone.status not in CLOSED_STATUSES
-
-
-def check_can_change(access: GroupAccess, milestone: Milestone) -> None:
-    if not access.can_edit:
-        raise PermissionDenied("Only the group's members can change this milestone.")
-    if not can_change(access, milestone):
-        raise PermissionDenied("Only a co-chair or staff can change a done or cancelled milestone.")
 
 
 def can_sign(access: GroupAccess) -> bool:

@@ -96,3 +96,14 @@ def test_it_shows_the_lockout_page_in_the_visitors_language(member):
     response = client.post(LOGIN, {"username": member.email, "password": PASSWORD})
     assert response.status_code == 429
     assert 'lang="ru"' in response.content.decode()
+
+
+def test_it_counts_failures_under_the_address_as_typed_in_any_case():
+    from django.test import RequestFactory
+
+    from apps.accounts.security import login_username
+
+    posted = RequestFactory().post("/accounts/login/", {"username": "  Member@Example.TEST "})
+    assert login_username(posted) == "member@example.test"
+    assert login_username(None, {"username": "X@Y.test"}) == "x@y.test"
+    assert login_username(RequestFactory().post("/accounts/login/", {})) is None

@@ -565,3 +565,14 @@ def test_it_points_new_milestone_at_the_filtered_group_only_if_allowed(
     assert 'href="/milestones/new/"' in text
     # (The language switcher's "next" field brings the page's own query string back.)
     assert 'href="/milestones/new/?group=connectivity"' not in text
+
+
+def test_it_refuses_to_decline_what_is_not_awaiting_sign_off(as_user, milestone, cochair_us):
+    # The form is fine; the service refuses, and says why on the sign-off panel.
+    response = as_user(cochair_us).post(
+        url("decline", milestone.pk), {"reason": "Too early"}, headers=HTMX
+    )
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == "#signoff-panel"
+    assert 'role="alert"' in response.text
+    assert fresh(milestone).status == milestone.status

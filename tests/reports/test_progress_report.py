@@ -826,3 +826,19 @@ def test_it_lets_staff_read_the_narratives_in_the_admin_only(client, staff, coch
     )
     assert response.status_code == 403
     assert narratives() == [("energy", Q3.start, "az", "For the record.", 1)]
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        (None, "invalid"),
+        ("a\x00b", "null"),
+        ("x" * (services.NARRATIVE_MAX_LENGTH + 1), "max_length"),
+    ],
+)
+def test_it_refuses_a_narrative_that_is_not_plain_text_of_the_right_length(text, code):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        services.clean_narrative_text(text)
+    assert caught.value.code == code
