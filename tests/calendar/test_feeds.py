@@ -378,3 +378,9 @@ def test_it_never_fails_on_any_token(client, member, energy, token):
     quoted = quote(token, safe="")
     for path in (f"/calendar/{quoted}.ics", f"/calendar/{quoted}/groups/energy.ics"):
         assert client.get(path).status_code == 404
+
+
+def test_it_cannot_renew_the_feeds_of_a_user_who_is_gone(member):
+    member.delete()
+    with pytest.raises(User.DoesNotExist):
+        services.calendar_token_regenerate(user=member)

@@ -40,3 +40,11 @@ def test_refused_retargets_the_fragment_and_stale_is_409():
     assert (refused["HX-Retarget"], refused["HX-Reswap"]) == ("#panel", "outerHTML")
     stale = answer_stale(made, page="base.html", fragment=FRAGMENT, context=dict)
     assert stale.status_code == 409 and "HX-Retarget" not in stale
+
+
+@pytest.mark.django_db
+def test_done_renders_the_fragment_for_htmx_even_without_a_context():
+    made = request(htmx=True)
+    made.user = None
+    response = answer_done(made, message="Saved.", url="/next/", fragment=FRAGMENT)
+    assert response.status_code == 200 and "HX-Redirect" not in response

@@ -842,3 +842,23 @@ def test_it_refuses_a_narrative_that_is_not_plain_text_of_the_right_length(text,
     with pytest.raises(ValidationError) as caught:
         services.clean_narrative_text(text)
     assert caught.value.code == code
+
+
+def test_the_narrative_service_refuses_other_sides_people_and_future_quarters(
+    energy, cochair_az, member
+):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    def save(user, side="az", period=Q3):
+        return services.report_narrative_save(
+            group=energy, period=period, side=side, user=user, text="Text", version=0
+        )
+
+    with pytest.raises(ValidationError):
+        save(cochair_az, side="ru")
+    with pytest.raises(PermissionDenied):
+        save(member)
+    with pytest.raises(ValidationError) as caught:
+        save(cochair_az, period=Period(2027, 1))
+    assert caught.value.code == "future"
+    assert not ReportNarrative.objects.exists()
