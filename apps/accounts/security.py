@@ -51,6 +51,15 @@ def password_change_limit() -> Limit:
     )
 
 
+def password_reset_email_limit() -> Limit:
+    """Reset links sent to one account (so a stranger cannot flood its inbox)."""
+    return Limit(
+        name="password-reset-email",
+        attempts=settings.PASSWORD_RESET_EMAILS_PER_HOUR,
+        window=datetime.timedelta(hours=1),
+    )
+
+
 def password_change_blocked(*, user) -> bool:
     """True after ``AXES_FAILURE_LIMIT`` wrong old passwords within the lockout period."""
     return limit_reached(limit=password_change_limit(), key=str(user.pk))

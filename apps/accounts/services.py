@@ -1,7 +1,6 @@
 """Writes to a user's own account, and the account-security writes: deactivating a user (which
 ends their sessions) and the password-reset email (docs/security.md)."""
 
-import datetime
 import functools
 import logging
 
@@ -22,11 +21,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Language, User
-from apps.accounts.security import password_change_limit
+from apps.accounts.security import password_change_limit, password_reset_email_limit
 from apps.audit.models import AuditKind
-from apps.audit.selectors import audit_count
 from apps.audit.services import audit_record
-from apps.core.limits import limit_hit, limit_reset
+from apps.core.limits import limit_hit, limit_reached, limit_reset
 
 logger = logging.getLogger(__name__)
 
@@ -199,24 +197,18 @@ def password_reset_message(*, user: User) -> EmailMultiAlternatives:
     return message
 
 
-def password_reset_email_send(*, email: str, now: datetime.datetime | None = None) -> int:
+def password_reset_email_send(*, email: str) -> int:
     """Send a reset link to the active account with this email (if any, and if it has a
-    password), unless it already had PASSWORD_RESET_EMAILS_PER_HOUR links in the past hour.
+    password), unless it already had PASSWORD_RESET_EMAILS_PER_HOUR links within the hour.
     Returns how many emails were sent (0 or 1). An SMTP error propagates (the task retries)."""
-    now = now or timezone.now()
     sent = 0
+    limit = password_reset_email_limit()
     for user in PasswordResetForm().get_users(email):
-        recent = audit_count(
-            kind=AuditKind.PASSWORD_RESET_SENT,
-            since=now - datetime.timedelta(hours=1),
-            target_prefix=f"user:{user.pk} ",  # as describe(user) writes it
-        )
-        if recent >= settings.PASSWORD_RESET_EMAILS_PER_HOUR:
-            logger.warning(
-                "Password reset for user %s not sent: %s sent in the past hour", user.pk, recent
-            )
+        if limit_reached(limit=limit, key=str(user.pk)):
+            logger.warning("Password reset for user %s not sent: hourly limit reached", user.pk)
             continue
         password_reset_message(user=user).send()
+        limit_hit(limit=limit, key=str(user.pk))
         audit_record(kind=AuditKind.PASSWORD_RESET_SENT, target=user)
         sent += 1
     return sent
