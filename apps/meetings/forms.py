@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.meetings.models import ActionItemStatus
 from apps.meetings.services import (
     ATTENDANCE_CHOICES,
+    DETAIL_LABELS,
     LINK_SCHEMES,
     MAX_AGENDA,
     MAX_DECISION,
@@ -80,32 +81,32 @@ class IdField(forms.IntegerField):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(
-        label=_("Title"),
+        label=DETAIL_LABELS["title"],
         max_length=300,
         error_messages={"required": _("Give the meeting a title.")},
     )
     starts_at_local = LocalDateTimeField(
-        label=_("Starts at (local time)"),
+        label=DETAIL_LABELS["starts_at_local"],
         help_text=_("The date and time where the meeting takes place, in its time zone."),
         error_messages={
             "required": _("Give the date and time the meeting starts."),
             "invalid": _("Give the start as a date and time, e.g. 2026-04-20 10:00."),
         },
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"))
+    time_zone = forms.ChoiceField(label=DETAIL_LABELS["time_zone"])
     duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, initial=90
+        label=DETAIL_LABELS["duration_minutes"], min_value=1, max_value=24 * 60, initial=90
     )
-    location = forms.CharField(label=_("Location"), max_length=300, required=False)
+    location = forms.CharField(label=DETAIL_LABELS["location"], max_length=300, required=False)
     link = forms.URLField(
-        label=_("Online link"),
+        label=DETAIL_LABELS["link"],
         max_length=200,
         required=False,
         validators=[URLValidator(schemes=list(LINK_SCHEMES))],
         assume_scheme="https",
     )
     agenda = forms.CharField(
-        label=_("Agenda"),
+        label=DETAIL_LABELS["agenda"],
         required=False,
         max_length=MAX_AGENDA,
         widget=forms.Textarea(attrs={"rows": 8}),

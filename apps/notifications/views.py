@@ -42,14 +42,8 @@ def preferences(request):
         services.preferences_update(user=request.user, **form.cleaned_data)
     except Conflict as conflict:
         # The form again, filled with what is saved now; the table shows what differs.
-        context = {
-            "form": _preferences_form(conflict.current),
-            "conflict": Conflict(
-                current=conflict.current,
-                attempted=conflict.attempted,
-                rows=_conflict_rows(conflict),
-            ),
-        }
+        conflict.rows = _conflict_rows(conflict)
+        context = {"form": _preferences_form(conflict.current), "conflict": conflict}
         return answer_stale(request, page=PREFERENCES, fragment=fragment, context=context)
     except ValidationError as error:
         form.add_error(None, error)
