@@ -26,8 +26,9 @@ import errno
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django.views import defaults
@@ -137,3 +138,39 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if kind is not None:
         return outage_response(request, kind)
     return defaults.server_error(request)
+
+
+class ErrorPagesMiddleware:
+    """The site's own 404 page under DEBUG too (``make run``): Django would show its debug
+    page for an address that resolves to nothing or a view's Http404. Without DEBUG,
+    Django's handlers render the same templates (404.html, 403.html …) by themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+            and not request.path.startswith(f"/{settings.STATIC_URL.strip('/')}/")
+        ):
+            return defaults.page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return defaults.page_not_found(request, exception)
+        return None
+
+
+class ClientErrorsWithoutTraceback(logging.Filter):
+    """An ordinary 403 or 404 is one log line: Django attaches the exception's traceback to
+    every 4xx it logs, which buries real errors."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if 400 <= getattr(record, "status_code", 0) < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # …and their saved time zone, for every date shown and every "today" judged.
     "apps.core.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 404s in the site's layout under DEBUG too (make run); see charterhub/middleware.py.
+    "charterhub.middleware.ErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Idle and absolute session timeouts: inside messages (it leaves one for the login page)
@@ -131,6 +133,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "charterhub.navigation.navigation",
             ],
         },
     },
@@ -178,6 +181,8 @@ CSRF_FAILURE_VIEW = "apps.audit.views.csrf_failure"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("az", _("Azerbaijani")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language (charterhub/formats/).
+FORMAT_MODULE_PATH = ["charterhub.formats"]
 # "limits": attempt counters (apps/core/limits.py) in a database table, so every process and
 # machine counts the same failures; created by the core app's migration.
 CACHES = {
@@ -313,7 +318,8 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors": {"()": "charterhub.middleware.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

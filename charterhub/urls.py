@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from apps.overview import views as overview_views
@@ -7,6 +9,12 @@ from charterhub.health import healthz
 
 # Outages raised outside a view (a middleware reading the session) get the 503/507 page too.
 handler500 = "charterhub.middleware.server_error"
+
+
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever a page's <link rel="icon"> says."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
 
 urlpatterns = [
     path("", overview_views.dashboard, name="dashboard"),
@@ -25,5 +33,6 @@ urlpatterns = [
     path("", include("apps.calendar.urls")),
     path("", include("apps.notifications.urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

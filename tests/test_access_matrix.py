@@ -21,6 +21,7 @@ MATRIX = {
     # Logout is POST-only: whoever posts ends on the login page (LOGOUT_REDIRECT_URL).
     "logout": ("POST", "/accounts/logout/", everyone(302)),
     "healthz": ("GET", "/healthz", everyone(200)),
+    "favicon": ("GET", "/favicon.ico", everyone(301)),
     # POSTs (wrong old password, weak new one, CSRF) are in tests/accounts/test_password.py.
     "password_change": ("GET", "/accounts/password/", expect(200)),
     "password_change_done": ("GET", "/accounts/password/done/", expect(200)),

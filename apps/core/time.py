@@ -9,6 +9,7 @@ page) the day is UTC's. The request's zone is active for the whole request
 
 import datetime as dt
 import zoneinfo
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,8 @@ CAPITALS = ((_("Baku"), BAKU), (_("Washington"), WASHINGTON))
 
 
 UTC: zoneinfo.ZoneInfo = zoneinfo.ZoneInfo("UTC")
+#: Zones by the names people use for them; any other zone is named by its city.
+ZONE_NAMES = {"Asia/Baku": _("Baku"), "America/New_York": _("Washington"), "UTC": "UTC"}
 
 
 def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
@@ -45,3 +48,52 @@ def today_for(user=None) -> dt.date:
 def in_capitals(moment: dt.datetime) -> list[tuple[str, dt.datetime]]:
     """``moment`` on each capital's clock, Baku first: [(capital name, local datetime)]."""
     return [(str(name), timezone.localtime(moment, zone)) for name, zone in CAPITALS]
+
+
+def zone_label(zone: zoneinfo.ZoneInfo | str) -> str:
+    """A zone as people name it: "Baku", "Washington", else its city ("London")."""
+    key = zone if isinstance(zone, str) else zone.key
+    if key in ZONE_NAMES:
+        return str(ZONE_NAMES[key])
+    return key.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """A moment on one place's clock; ``other_day``: its date is not the first reading's."""
+
+    place: str
+    local: dt.datetime
+    other_day: bool
+    zone_key: str
+
+
+def clock_readings(
+    moment: dt.datetime,
+    *,
+    home: zoneinfo.ZoneInfo | None = None,
+    reader: zoneinfo.ZoneInfo | None = None,
+) -> list[ClockReading]:
+    """``moment`` where it happens (``home``), in the other capital, and for ``reader`` when that
+    is neither: "11:00 Baku · 03:00 Washington". Without ``home``, Baku comes first."""
+    zones: list[zoneinfo.ZoneInfo] = []
+    if home is not None:
+        zones.append(home)
+    zones += [zone for _name, zone in CAPITALS]
+    if reader is not None:
+        zones.append(reader)
+    readings: list[ClockReading] = []
+    for zone in zones:
+        if any(zone.key == r.zone_key for r in readings):
+            continue
+        local = timezone.localtime(moment, zone)
+        first_day = readings[0].local.date() if readings else local.date()
+        readings.append(
+            ClockReading(
+                place=zone_label(zone),
+                local=local,
+                other_day=local.date() != first_day,
+                zone_key=zone.key,
+            )
+        )
+    return readings

@@ -156,11 +156,11 @@ def test_it_completes_when_two_cochairs_sign_in_their_own_browsers(
         expect(us.get_by_role("status")).to_contain_text(
             "Both sides have signed off: the milestone is done."
         )
-        expect(us.locator(".ms-detail-head .ms-status")).to_have_text("Done")
+        expect(us.locator(".ms-detail-head .tag")).to_have_text("Done")
         expect(us.locator(".ms-progress-number")).to_have_text("100 %")
 
         az.reload()
-        expect(az.locator(".ms-detail-head .ms-status")).to_have_text("Done")
+        expect(az.locator(".ms-detail-head .tag")).to_have_text("Done")
         expect(az.locator("#signoff-panel")).to_contain_text("Signed by Cochair Us")
     finally:
         az_context.close()
@@ -288,7 +288,7 @@ def test_it_shows_a_milestone_awaiting_signoff(
 
     sign_in(page, live_server.url, cochair_us)
     page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
-    expect(page.locator(".ms-detail-head .ms-status")).to_have_text("Awaiting sign-off")
+    expect(page.locator(".ms-detail-head .tag")).to_have_text("Awaiting sign-off")
     expect(page.get_by_role("button", name="Sign off for United States")).to_be_visible()
     expect(page.get_by_role("button", name="Decline")).to_be_visible()
     expect(page.locator("#evidence-panel")).to_contain_text("Terms of reference (signed)")

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 # the status, regular expression for the status in that class; None: no status key).
 FAMILIES = {
     "rag": (".rag", None, r"\brag-(\w+)"),
-    "milestone status": (".ms-status", None, r"\bms-status-(\w+)"),
+    "milestone status": (".tag[class*=tag--status-]", None, r"\btag--status-(\w+)"),
     "report status": (".status[class*='status-']", None, r"\bstatus-(\w+)"),
     "email state": (".state", None, r"\bstate-(\w+)"),
     "attendance": (".attendance-status", ".attendance-row", r"\bstatus-(\w+)"),

@@ -360,7 +360,7 @@ def test_it_pins_the_pages_queries(client, member, energy, rows, django_assert_n
     token_for(member)
     client.force_login(member)
     # session, user, visible groups
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get("/calendar/").status_code == 200
     # session, user, savepoint, update, release, visible groups
     with django_assert_num_queries(6):

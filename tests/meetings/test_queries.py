@@ -20,10 +20,10 @@ SIZES = [10, 1000]
 
 # session, user, meeting + group, membership (access), then the page's reads:
 # attendance, decisions, action owners (the owner <select>), action items, adoptions.
-PAGE_QUERIES = 9
-READER_PAGE_QUERIES = 8  # no edit forms, so no action owners
-LIST_QUERIES = 5  # session, user, count, one page of meetings, groups for "new meeting"
-FORM_PAGE_QUERIES = 4  # session, user, meeting or group, membership
+PAGE_QUERIES = 10
+READER_PAGE_QUERIES = 9  # no edit forms, so no action owners
+LIST_QUERIES = 6  # session, user, count, one page of meetings, groups for "new meeting"
+FORM_PAGE_QUERIES = 5  # session, user, meeting or group, membership
 # A fragment POST: session, user, meeting, membership (view access); savepoint, locked
 # meeting, membership (the service checks too), the service's own reads and writes, release;
 # then the fragment's reads.

@@ -31,4 +31,4 @@ def test_it_reads_each_kind_of_value_as_a_person_would():
     assert display_value("progress", 40) == "40 %"
     assert display_value("status", "at_risk") == "At risk"
     assert display_value("owner", User(display_name="Leyla Aliyeva")) == "Leyla Aliyeva"
-    assert display_value("due_date", dt.date(2026, 5, 10)) == "May 10, 2026"
+    assert display_value("due_date", dt.date(2026, 5, 10)) == "10 May 2026"

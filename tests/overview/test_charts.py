@@ -132,7 +132,7 @@ def test_it_names_the_timeline_and_summarises_it():
     ]
     title, desc = accessible_name(svg_of(charts.timeline_svg(marks=marks, today=TODAY)))
     assert title == "Milestones by due date"
-    assert desc == "3 milestones due from March 2, 2026 to Dec. 24, 2026; 1 done, 1 overdue."
+    assert desc == "3 milestones due from 2 March 2026 to 24 December 2026; 1 done, 1 overdue."
 
 
 def test_it_escapes_milestone_titles():
@@ -166,7 +166,7 @@ def test_it_shows_no_milestones_yet_for_an_empty_timeline():
 def test_it_lists_the_data_in_a_hidden_table():
     markup = charts.timeline_svg(marks=[mark(1, "Grid link", dt.date(2026, 7, 1))], today=TODAY)
     assert '<table class="visually-hidden">' in markup
-    assert "<td>Grid link</td><td>July 1, 2026</td><td>Planned</td>" in markup
+    assert "<td>Grid link</td><td>1 July 2026</td><td>Planned</td>" in markup
 
 
 # --- burn-up ----------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_it_names_the_burnup_and_summarises_it():
     title, desc = accessible_name(svg_of(markup))
     assert title == "Milestones completed over time"
     assert desc == (
-        "4 of 12 milestones completed, the first in the week of June 1, 2026; 8 still to do."
+        "4 of 12 milestones completed, the first in the week of 1 June 2026; 8 still to do."
     )
     assert 'aria-labelledby="b1-title b1-desc"' in markup
 
@@ -280,7 +280,7 @@ def test_the_group_page_shows_the_timeline_and_the_burnup(client, member, energy
     assert 'aria-labelledby="timeline-title timeline-desc"' in body
     assert 'aria-labelledby="burnup-title burnup-desc"' in body
     assert "2 milestones due from" in body  # the cancelled one is left out
-    assert "1 of 2 milestones completed, the first in the week of June 1, 2026" in body
+    assert "1 of 2 milestones completed, the first in the week of 1 June 2026" in body
     assert "<script>x</script>" not in body
     assert "&lt;script&gt;x&lt;/script&gt;" in body
 
@@ -333,12 +333,12 @@ def test_it_caps_the_timeline_and_keeps_the_queries_constant(
         for i in range(count)
     )
     client.force_login(member)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get("/groups/energy/")
     body = response.content.decode()
     drawn = body.count('<g class="mark ')
     assert drawn == min(count, charts.TIMELINE_LIMIT)
     if count > charts.TIMELINE_LIMIT:
         assert f"…and {count - charts.TIMELINE_LIMIT} more milestones" in body
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get("/").status_code == 200

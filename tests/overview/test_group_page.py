@@ -78,7 +78,7 @@ def test_it_shows_the_groups_name_section_description_and_status(client, member,
     assert f"<h1>{energy.name_en}" in body
     assert energy.section.title_en in body
     assert energy.description_en[:40] in body
-    assert '<span class="rag rag-red">Red</span>' in body
+    assert '<strong class="tag tag--rag-red">Red</strong>' in body
     assert "An open milestone is overdue or blocked." in body
     assert response.context["rag"] == "red"
 
@@ -221,7 +221,7 @@ def test_it_lists_upcoming_and_recent_meetings_in_the_viewers_time_zone(client, 
     assert [m.pk for m in response.context["past_meetings"]] == [past.pk]
     body = response.content.decode()
     assert f'href="/meetings/{upcoming.pk}/"' in body
-    assert "June 20, 2026, 10 a.m." in body
+    assert "20 June 2026, 10:00" in body
     assert "minutes adopted" in body
     assert "Times in your time zone, America/New_York." in body
 
@@ -250,7 +250,7 @@ def test_it_pins_the_query_count_whatever_the_milestones(
     client.force_login(cochair_az)
     # session, user, group, my membership, RAG, figures, members, milestones, upcoming and
     # past meetings, timeline marks, completions per week (the charts)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get("/groups/energy/").status_code == 200
 
 
@@ -262,6 +262,6 @@ def test_it_pins_the_query_count_whatever_the_members(
         join(make_user(f"m{i}@example.test", organisation="Org"), energy, Role.MEMBER)
     add_milestones(energy, 10)
     client.force_login(cochair_az)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get("/groups/energy/")
     assert len(response.context["members"]) == members

@@ -205,7 +205,7 @@ def test_it_lists_what_is_overdue_today_in_the_current_period(client, member, en
     assert response.context["moment"].live
     body = response.content.decode()
     assert "Overdue today" in body
-    assert '<span class="rag rag-red">Red</span>' in body
+    assert '<strong class="tag tag--rag-red">Red</strong>' in body
 
 
 def test_it_lists_what_is_due_in_the_next_period(client, member, energy):
@@ -326,9 +326,9 @@ def test_it_shows_the_group_name_period_and_status(client, member, energy):
     body = get(client, member, "/groups/energy/report/2026-Q2/").content.decode()
     assert energy.name_en in body
     assert "Progress report, 2026-Q2" in body
-    assert "Period: April 1, 2026 to June 30, 2026." in body
+    assert "Period: 1 April 2026 to 30 June 2026." in body
     assert "The period is closed" in body
-    assert '<span class="rag rag-green">Green</span>' in body
+    assert '<strong class="tag tag--rag-green">Green</strong>' in body
 
 
 # --- access ---------------------------------------------------------------------------------

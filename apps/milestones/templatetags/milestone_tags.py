@@ -20,7 +20,7 @@ register = template.Library()
 def status_tag(status: str) -> str:
     """A milestone's status as a tag with its words (the one way every page shows it)."""
     return format_html(
-        '<span class="ms-status ms-status-{}">{}</span>', status, Status.label_of(status)
+        '<strong class="tag tag--status-{}">{}</strong>', status, Status.label_of(status)
     )
 
 
