@@ -7,6 +7,7 @@ message from the row (`message_from_row`), so the log shows exactly what was sen
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import re
 from collections.abc import Mapping
@@ -108,13 +109,86 @@ class _UnfoldedHeader(UnstructuredHeader):
         return super().fold(policy=policy)
 
 
+#: RFC 2047 §2: a line with encoded words is at most 76 characters long.
+_ENCODED_LINE = 76
+_WORD_START, _WORD_END = "=?utf-8?b?", "?="
+
+
+def _fold_words(first: str, words: list[str], *, width: int, linesep: str) -> str:
+    """`first` and then `words`, each after one space, starting a continuation line (that
+    space its folding white space) when the next word would pass `width`. Unfolding
+    (RFC 5322 §2.2.3: remove each line break) gives back exactly first + " " + word ..."""
+    lines, line = [], first
+    for word in words:
+        if word and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = " " + word
+        else:
+            line += " " + word
+    return linesep.join([*lines, line]) + linesep
+
+
+def _encoded_words(text: str, *, first_room: int) -> list[str]:
+    """`text` as RFC 2047 "B" encoded words of whole characters: the first fits in
+    `first_room` characters, the others in a continuation line of their own. The white space
+    between adjacent encoded words is not part of the text (§6.2), so the spaces of `text` are
+    encoded inside the words and the decoded text is `text` exactly."""
+    words, chunk = [], ""
+    room = first_room
+    for char in text:
+        if len(_encoded_word(chunk + char)) > room and chunk:
+            words.append(_encoded_word(chunk))
+            chunk, room = "", _ENCODED_LINE - 1
+        chunk += char
+    words.append(_encoded_word(chunk))
+    return words
+
+
+def _encoded_word(text: str) -> str:
+    return f"{_WORD_START}{base64.b64encode(text.encode()).decode('ascii')}{_WORD_END}"
+
+
+class _SubjectHeader(UnstructuredHeader):
+    """A Subject a strict parser reads back as it was written. Python's own folding can put
+    two encoded words together with no white space between them (RFC 2047 §5 requires it; a
+    decoder then shows the words run together or a double space), keep a space at the end of
+    a line, and start the header with an empty folded line (read back with a leading space).
+
+    Plain ASCII is folded at its spaces, never before the first word. Anything else (or text
+    that looks like an encoded word itself) is written as encoded words, one per line, split
+    between whole characters."""
+
+    @classmethod
+    def parse(cls, value, kwds):
+        super().parse(value, kwds)
+        if "\n" not in value and "\r" not in value:
+            # The text the program set, as it is: a title that merely looks like an encoded
+            # word ("=?utf-8?q?x?=") is not decoded on the way in.
+            kwds["decoded"] = value
+
+    def fold(self, *, policy):
+        text = str(self)
+        name, linesep = self.name, policy.linesep
+        width = policy.max_line_length or 78
+        if not text:
+            return f"{name}: {linesep}"
+        plain = (text.isascii() or policy.utf8) and "=?" not in text
+        words = text.split(" ")
+        if plain and all(len(name) + 2 + len(word) <= 998 for word in words):
+            return _fold_words(f"{name}: {words[0]}", words[1:], width=width, linesep=linesep)
+        encoded = _encoded_words(text, first_room=_ENCODED_LINE - len(name) - 2)
+        return f"{name}: {linesep.join(' ' + word for word in encoded).lstrip()}{linesep}"
+
+
 _HEADERS = HeaderRegistry()
 _HEADERS.map_to_type("list-unsubscribe", _UnfoldedHeader)
 _HEADERS.map_to_type("message-id", _UnfoldedHeader)
+_HEADERS.map_to_type("subject", _SubjectHeader)
 
 
 class Message(EmailMultiAlternatives):
-    """EmailMultiAlternatives that keeps List-Unsubscribe and Message-ID on one line."""
+    """EmailMultiAlternatives that keeps List-Unsubscribe and Message-ID on one line and
+    writes a Subject that parses back exactly (`_SubjectHeader`)."""
 
     def message(self, *, policy=email.policy.default):
         return super().message(policy=policy.clone(header_factory=_HEADERS))
