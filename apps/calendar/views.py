@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from apps.calendar import feeds, services
 from apps.charter.access import get_group_for_user
 from apps.core.answers import answer_done
+from apps.meetings import ics
 
 PAGE = "calendar/feeds.html"
 
@@ -46,7 +47,7 @@ def _feeds_context(user) -> dict:
         (group.name, feeds.group_feed_path(token, group.slug))
         for group in feeds.feed_groups(user=user)
     ]
-    site = feeds.site_url("")
+    site = ics.site_url("")
     webcal_site = "webcal://" + site.split("://", 1)[1]
     return {
         "token": token,

@@ -11,14 +11,12 @@ import base64
 import email.policy
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import icalendar
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -186,12 +184,22 @@ _HEADERS.map_to_type("message-id", _UnfoldedHeader)
 _HEADERS.map_to_type("subject", _SubjectHeader)
 
 
+_ICS_METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
+
+
 class Message(EmailMultiAlternatives):
-    """EmailMultiAlternatives that keeps List-Unsubscribe and Message-ID on one line and
-    writes a Subject that parses back exactly (`_SubjectHeader`)."""
+    """EmailMultiAlternatives that keeps List-Unsubscribe and Message-ID on one line, writes
+    a Subject that parses back exactly (`_SubjectHeader`) and gives an iCalendar attachment
+    its calendar's METHOD as a Content-Type parameter (RFC 6047 §2.4)."""
 
     def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(header_factory=_HEADERS))
+        message = super().message(policy=policy.clone(header_factory=_HEADERS))
+        for part in message.iter_attachments():
+            if part.get_content_type() == "text/calendar":
+                method = _ICS_METHOD.search(part.get_content())
+                if method:
+                    part.set_param("method", method[1].upper())
+        return message
 
 
 def make_message(name: str, to: User, context: Mapping[str, Any]) -> Message:
@@ -291,35 +299,3 @@ def message_from_row(row: EmailLog) -> Message:
     for attachment in row.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return message
-
-
-def meeting_ics(meeting, *, group_name: str) -> str:
-    """An iCalendar invitation for one meeting, in the meeting's own time zone.
-
-    The UID is stable (meeting-<id>@charterhub) and SEQUENCE follows the meeting's
-    version, so a calendar updates the event instead of adding a second one.
-    """
-    tz = zone_named(meeting.time_zone)
-    starts = meeting.starts_at.astimezone(tz)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//CharterHub//Meeting reminders//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", f"meeting-{meeting.pk}@charterhub")
-    event.add("sequence", meeting.version)
-    event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
-    event.add("dtstart", starts)
-    event.add("dtend", starts + timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", f"{meeting.title} ({group_name})")
-    if meeting.location:
-        event.add("location", meeting.location)
-    url = meeting_url(meeting.pk)
-    event.add("url", url)
-    event.add("description", "\n".join(filter(None, [meeting.link, url])))
-    calendar.add_component(event)
-    calendar.add_missing_timezones(
-        first_date=(starts - timedelta(days=366)).date(),
-        last_date=(starts + timedelta(days=366)).date(),
-    )
-    return calendar.to_ical().decode()

@@ -273,6 +273,7 @@ def reminders_due(*, now: datetime) -> list[Planned]:
             "location",
             "link",
             "version",
+            "updated_at",
             "group",
         )
         .order_by()

@@ -241,6 +241,27 @@ def test_it_answers_404_for_an_unknown_or_malformed_token(client, member, energy
     assert client.get(f"/calendar/{token}/groups/energy.ics").status_code == 404
 
 
+@pytest.mark.parametrize("zone", ["Asia/Baku", "America/New_York", "UTC"])
+def test_it_serves_a_valid_calendar_with_nothing_in_it(client, member, energy, zone):
+    # RFC 5545 §3.6: a VCALENDAR has at least one component; an empty feed carries the
+    # reader's time zone.
+    member.time_zone = zone
+    member.save()
+    token = token_for(member)
+    for path in (f"/calendar/{token}.ics", f"/calendar/{token}/groups/energy.ics"):
+        cal = fetch(client, path)
+        assert str(cal["METHOD"]) == "PUBLISH"
+        assert not cal.walk("VEVENT")
+        assert [str(component["TZID"]) for component in cal.subcomponents] == [zone]
+        assert cal.subcomponents[0].to_tz().utcoffset(dt.datetime(2026, 12, 7)) is not None
+
+
+def test_it_adds_no_placeholder_zone_to_a_feed_with_events(client, member, energy):
+    milestone(energy, owner=member)
+    cal = fetch(client, f"/calendar/{token_for(member)}.ics")
+    assert [component.name for component in cal.subcomponents] == ["VEVENT"]
+
+
 def test_it_has_no_feed_before_a_token_is_made(member):
     assert member.calendar_token is None
 
