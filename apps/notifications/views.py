@@ -147,9 +147,17 @@ def unsubscribe(request, token: str):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     if request.method == "POST":
         try:
-            __, scope, changed = services.unsubscribe(token=token)
+            person, scope, changed = services.unsubscribe(token=token)
         except emails.BadToken:
             return render(request, "notifications/unsubscribe_invalid.html", status=400)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            # RFC 8058: a mail client's one-click POST gets the outcome itself (200), not a
+            # redirect it would have to follow; the page's own button keeps PRG below.
+            return render(
+                request,
+                "notifications/unsubscribe.html",
+                {"person": person, "scope": str(scope), "active": False, "token": token},
+            )
         if changed:
             messages.success(request, _("Done: you are unsubscribed."))
         return redirect("notifications:unsubscribe", token=token)
