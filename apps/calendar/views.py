@@ -77,7 +77,13 @@ def _answer(request, message: str):
 @login_required
 @require_POST
 def calendar_regenerate(request):
+    had_addresses = bool(request.user.calendar_token)
     services.calendar_token_regenerate(user=request.user)
+    if not had_addresses:
+        return _answer(
+            request,
+            _("Your calendar feeds are on: subscribe to these addresses in your calendar app."),
+        )
     return _answer(
         request, _("Your calendar has new addresses. The old ones no longer work: subscribe again.")
     )

@@ -405,3 +405,30 @@ def test_it_cannot_renew_the_feeds_of_a_user_who_is_gone(member):
     member.delete()
     with pytest.raises(User.DoesNotExist):
         services.calendar_token_regenerate(user=member)
+
+
+# --- the page's wording ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("site", ["http://127.0.0.1:8000", "https://charterhub.example"])
+def test_it_labels_the_addresses_without_claiming_a_scheme(client, member, settings, site):
+    settings.SITE_URL = site
+    token_for(member)
+    client.force_login(member)
+    body = client.get("/calendar/").content.decode()
+    assert f"{site}/calendar/" in body
+    assert "Address (https)" not in body
+    assert '<th scope="col">Address</th>' in body
+
+
+def test_it_says_old_addresses_stopped_working_only_when_there_were_some(client, member):
+    client.force_login(member)
+    first = client.post("/calendar/regenerate/", headers=HTMX).content.decode()
+    assert "Your calendar feeds are on" in first
+    assert "no longer work" not in first
+    again = client.post("/calendar/regenerate/", headers=HTMX).content.decode()
+    assert "The old ones no longer work" in again
+    client.post("/calendar/revoke/", follow=True)
+    after_revoking = client.post("/calendar/regenerate/", follow=True).content.decode()
+    assert "Your calendar feeds are on" in after_revoking
+    assert "no longer work" not in after_revoking
