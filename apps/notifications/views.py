@@ -114,7 +114,8 @@ def digest_preview(request, user_id: int):
     digest_html = ""
     if not preview.digest.is_empty:
         # The digest itself in the member's language and time zone, as the email has it.
-        message = emails.make_message("digest", subject, {"digest": preview.digest})
+        # The subject as the email will have it: dated the day it goes out.
+        message = emails.make_message("digest", subject, {"digest": preview.digest_as_sent})
         with (
             translation.override(subject.language),
             timezone.override(zone_named(subject.time_zone)),
