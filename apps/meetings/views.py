@@ -361,8 +361,8 @@ def meeting_detail(request, pk: int):
 @login_required
 @require_safe
 def meeting_ics(request, pk: int):
-    """ "Add to calendar": the meeting as an .ics download (METHOD:PUBLISH, one VEVENT with the
-    UID the feeds and the reminder's attachment use), for whoever may see the meeting."""
+    """The meeting as an .ics download for "Add to calendar" (METHOD:PUBLISH, one VEVENT with
+    the UID the feeds and the reminder's attachment use), for whoever may see the meeting."""
     meeting, _access = get_meeting_for_user(user=request.user, pk=pk)
     body = ics.meeting_calendar(meeting, group_name=meeting.group.name, stamp=timezone.now())
     response = HttpResponse(body, content_type=f"text/calendar; charset=utf-8; method={ics.METHOD}")
