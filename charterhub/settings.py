@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on whatever a signed-in user is answered (unless the view set its
+    # own); seen on the way out, after every middleware below it.
+    "apps.core.middleware.PrivateCacheMiddleware",
     # Keeps the request at hand for the audit log; records PermissionDenied.
     "apps.audit.middleware.AuditMiddleware",
     # The signed-in user's saved language wins over the cookie and Accept-Language.

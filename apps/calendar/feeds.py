@@ -11,10 +11,8 @@ Each feed runs a fixed number of queries, whatever the number of milestones or m
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.charter.models import Membership, WorkingGroup
 from apps.charter.selectors import groups_visible_to
+from apps.meetings import ics
 from apps.meetings.models import ActionItem, ActionItemStatus, Meeting
 from apps.milestones.models import OPEN_STATUSES, Milestone
 
@@ -110,10 +109,6 @@ def feed_groups(*, user: User) -> QuerySet[WorkingGroup]:
 # --- building the feeds --------------------------------------------------------------------------
 
 
-def site_url(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
 def user_feed_path(token: str) -> str:
     return f"/calendar/{token}.ics"
 
@@ -122,23 +117,8 @@ def group_feed_path(token: str, slug: str) -> str:
     return f"/calendar/{token}/groups/{slug}.ics"
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC).replace(microsecond=0)
-
-
 def _calendar(name: str) -> icalendar.Calendar:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//CharterHub//Calendar feed//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar = ics.calendar_new(product="Calendar feed")
     calendar.add("x-wr-calname", name)
     calendar.add("name", name)
     # How often a subscribed calendar should fetch again (RFC 7986, and Outlook's own name).
@@ -164,7 +144,7 @@ def _all_day(
 
 
 def milestone_event(milestone: Milestone, *, stamp: dt.datetime) -> icalendar.Event:
-    url = site_url(f"/milestones/{milestone.pk}/")
+    url = ics.site_url(f"/milestones/{milestone.pk}/")
     event = _all_day(
         uid=f"milestone-{milestone.pk}@charterhub",
         day=milestone.due_date,
@@ -174,7 +154,7 @@ def milestone_event(milestone: Milestone, *, stamp: dt.datetime) -> icalendar.Ev
         sequence=milestone.version,
         stamp=stamp,
     )
-    event.add("last-modified", _utc(milestone.updated_at))
+    event.add("last-modified", ics.utc(milestone.updated_at))
     event.add("categories", [_("Milestone")])
     return event
 
@@ -185,7 +165,7 @@ def action_item_event(item: ActionItem, *, stamp: dt.datetime) -> icalendar.Even
         day=item.due_date,
         summary=_("Action: %(title)s (%(group)s)")
         % {"title": item.title, "group": item.meeting.group.name},
-        url=site_url(f"/meetings/{item.meeting_id}/"),
+        url=ics.site_url(f"/meetings/{item.meeting_id}/"),
         # Action items carry no version; the due date is what a calendar shows, so it counts.
         sequence=0,
         stamp=stamp,
@@ -194,39 +174,10 @@ def action_item_event(item: ActionItem, *, stamp: dt.datetime) -> icalendar.Even
     return event
 
 
-def meeting_event(meeting: Meeting, *, stamp: dt.datetime) -> icalendar.Event:
-    starts = meeting.starts_at.astimezone(_zone(meeting.time_zone))
-    url = site_url(f"/meetings/{meeting.pk}/")
-    event = icalendar.Event()
-    event.add("uid", f"meeting-{meeting.pk}@charterhub")
-    event.add("dtstamp", stamp)
-    event.add("sequence", meeting.version)
-    event.add("last-modified", _utc(meeting.updated_at))
-    event.add("dtstart", starts)
-    event.add("dtend", starts + dt.timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", f"{meeting.title} ({meeting.group.name})")
-    if meeting.location:
-        event.add("location", meeting.location)
-    event.add("url", url)
-    event.add("description", "\n".join(filter(None, [meeting.link, url])))
-    event.add("categories", [_("Meeting")])
-    return event
-
-
-def _finish(calendar: icalendar.Calendar, meetings: list[Meeting]) -> bytes:
-    if meetings:
-        first = min(meeting.starts_at for meeting in meetings).date()
-        last = max(meeting.starts_at for meeting in meetings).date()
-        calendar.add_missing_timezones(
-            first_date=first - dt.timedelta(days=366), last_date=last + dt.timedelta(days=366)
-        )
-    return calendar.to_ical()
-
-
 def user_feed(*, user: User, now: dt.datetime | None = None) -> bytes:
     """The user's "my deadlines, action items and meetings" feed, in their language."""
     now = now or timezone.now()
-    stamp = _utc(now)
+    stamp = ics.utc(now)
     milestones, action_items, meetings = user_feed_items(user=user, now=now)
     with translation.override(user.language):
         calendar = _calendar(_("CharterHub: my deadlines and meetings"))
@@ -235,19 +186,23 @@ def user_feed(*, user: User, now: dt.datetime | None = None) -> bytes:
         for item in action_items:
             calendar.add_component(action_item_event(item, stamp=stamp))
         for meeting in meetings:
-            calendar.add_component(meeting_event(meeting, stamp=stamp))
-    return _finish(calendar, meetings)
+            calendar.add_component(
+                ics.meeting_event(meeting, group_name=meeting.group.name, stamp=stamp)
+            )
+    return ics.calendar_finish(calendar, meetings=meetings, stamp=stamp, zone_name=user.time_zone)
 
 
 def group_feed(*, user: User, group: WorkingGroup, now: dt.datetime | None = None) -> bytes:
     """One group's open milestones and meetings, in the subscriber's language."""
     now = now or timezone.now()
-    stamp = _utc(now)
+    stamp = ics.utc(now)
     milestones, meetings = group_feed_items(group=group, now=now)
     with translation.override(user.language):
         calendar = _calendar(_("CharterHub: %(group)s") % {"group": group.name})
         for milestone in milestones:
             calendar.add_component(milestone_event(milestone, stamp=stamp))
         for meeting in meetings:
-            calendar.add_component(meeting_event(meeting, stamp=stamp))
-    return _finish(calendar, meetings)
+            calendar.add_component(
+                ics.meeting_event(meeting, group_name=meeting.group.name, stamp=stamp)
+            )
+    return ics.calendar_finish(calendar, meetings=meetings, stamp=stamp, zone_name=user.time_zone)

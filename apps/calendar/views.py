@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from apps.calendar import feeds, services
 from apps.charter.access import get_group_for_user
 from apps.core.answers import answer_done
+from apps.meetings import ics
 
 PAGE = "calendar/feeds.html"
 
@@ -46,7 +47,7 @@ def _feeds_context(user) -> dict:
         (group.name, feeds.group_feed_path(token, group.slug))
         for group in feeds.feed_groups(user=user)
     ]
-    site = feeds.site_url("")
+    site = ics.site_url("")
     webcal_site = "webcal://" + site.split("://", 1)[1]
     return {
         "token": token,
@@ -76,7 +77,13 @@ def _answer(request, message: str):
 @login_required
 @require_POST
 def calendar_regenerate(request):
+    had_addresses = bool(request.user.calendar_token)
     services.calendar_token_regenerate(user=request.user)
+    if not had_addresses:
+        return _answer(
+            request,
+            _("Your calendar feeds are on: subscribe to these addresses in your calendar app."),
+        )
     return _answer(
         request, _("Your calendar has new addresses. The old ones no longer work: subscribe again.")
     )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="list"),
     path("meetings/new/", views.meeting_create, name="create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="ics"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("meetings/<int:pk>/attendance/", views.attendance_set, name="attendance"),
     path("meetings/<int:pk>/guests/", views.guest_add, name="guest_add"),

@@ -26,7 +26,7 @@ from apps.charter.models import SignOffSide
 from apps.core.answers import answer_done, answer_redirect, answer_refused
 from apps.core.conflict import Conflict
 from apps.core.forms import add_service_errors
-from apps.meetings import selectors, services
+from apps.meetings import ics, selectors, services
 from apps.meetings.access import get_meeting_for_user
 from apps.meetings.forms import (
     ActionItemForm,
@@ -356,6 +356,18 @@ def meeting_list(request):
 def meeting_detail(request, pk: int):
     meeting, access = get_meeting_for_user(user=request.user, pk=pk)
     return _page(request, meeting, access)
+
+
+@login_required
+@require_safe
+def meeting_ics(request, pk: int):
+    """The meeting as an .ics download for "Add to calendar" (METHOD:PUBLISH, one VEVENT with
+    the UID the feeds and the reminder's attachment use), for whoever may see the meeting."""
+    meeting, _access = get_meeting_for_user(user=request.user, pk=pk)
+    body = ics.meeting_calendar(meeting, group_name=meeting.group.name, stamp=timezone.now())
+    response = HttpResponse(body, content_type=f"text/calendar; charset=utf-8; method={ics.METHOD}")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
 
 
 def _form_response(request, context: dict, *, status: int = 200) -> HttpResponse:

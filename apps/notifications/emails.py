@@ -7,17 +7,16 @@ message from the row (`message_from_row`), so the log shows exactly what was sen
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import icalendar
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -108,16 +107,99 @@ class _UnfoldedHeader(UnstructuredHeader):
         return super().fold(policy=policy)
 
 
+#: RFC 2047 §2: a line with encoded words is at most 76 characters long.
+_ENCODED_LINE = 76
+_WORD_START, _WORD_END = "=?utf-8?b?", "?="
+
+
+def _fold_words(first: str, words: list[str], *, width: int, linesep: str) -> str:
+    """`first` and then `words`, each after one space, starting a continuation line (that
+    space its folding white space) when the next word would pass `width`. Unfolding
+    (RFC 5322 §2.2.3: remove each line break) gives back exactly first + " " + word ..."""
+    lines, line = [], first
+    for word in words:
+        if word and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = " " + word
+        else:
+            line += " " + word
+    return linesep.join([*lines, line]) + linesep
+
+
+def _encoded_words(text: str, *, first_room: int) -> list[str]:
+    """`text` as RFC 2047 "B" encoded words of whole characters: the first fits in
+    `first_room` characters, the others in a continuation line of their own. The white space
+    between adjacent encoded words is not part of the text (§6.2), so the spaces of `text` are
+    encoded inside the words and the decoded text is `text` exactly."""
+    words, chunk = [], ""
+    room = first_room
+    for char in text:
+        if len(_encoded_word(chunk + char)) > room and chunk:
+            words.append(_encoded_word(chunk))
+            chunk, room = "", _ENCODED_LINE - 1
+        chunk += char
+    words.append(_encoded_word(chunk))
+    return words
+
+
+def _encoded_word(text: str) -> str:
+    return f"{_WORD_START}{base64.b64encode(text.encode()).decode('ascii')}{_WORD_END}"
+
+
+class _SubjectHeader(UnstructuredHeader):
+    """A Subject a strict parser reads back as it was written. Python's own folding can put
+    two encoded words together with no white space between them (RFC 2047 §5 requires it; a
+    decoder then shows the words run together or a double space), keep a space at the end of
+    a line, and start the header with an empty folded line (read back with a leading space).
+
+    Plain ASCII is folded at its spaces, never before the first word. Anything else (or text
+    that looks like an encoded word itself) is written as encoded words, one per line, split
+    between whole characters."""
+
+    @classmethod
+    def parse(cls, value, kwds):
+        super().parse(value, kwds)
+        if "\n" not in value and "\r" not in value:
+            # The text the program set, as it is: a title that merely looks like an encoded
+            # word ("=?utf-8?q?x?=") is not decoded on the way in.
+            kwds["decoded"] = value
+
+    def fold(self, *, policy):
+        text = str(self)
+        name, linesep = self.name, policy.linesep
+        width = policy.max_line_length or 78
+        if not text:
+            return f"{name}: {linesep}"
+        plain = (text.isascii() or policy.utf8) and "=?" not in text
+        words = text.split(" ")
+        if plain and all(len(name) + 2 + len(word) <= 998 for word in words):
+            return _fold_words(f"{name}: {words[0]}", words[1:], width=width, linesep=linesep)
+        encoded = _encoded_words(text, first_room=_ENCODED_LINE - len(name) - 2)
+        return f"{name}: {linesep.join(' ' + word for word in encoded).lstrip()}{linesep}"
+
+
 _HEADERS = HeaderRegistry()
 _HEADERS.map_to_type("list-unsubscribe", _UnfoldedHeader)
 _HEADERS.map_to_type("message-id", _UnfoldedHeader)
+_HEADERS.map_to_type("subject", _SubjectHeader)
+
+
+_ICS_METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
 
 
 class Message(EmailMultiAlternatives):
-    """EmailMultiAlternatives that keeps List-Unsubscribe and Message-ID on one line."""
+    """EmailMultiAlternatives that keeps List-Unsubscribe and Message-ID on one line, writes
+    a Subject that parses back exactly (`_SubjectHeader`) and gives an iCalendar attachment
+    its calendar's METHOD as a Content-Type parameter (RFC 6047 §2.4)."""
 
     def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(header_factory=_HEADERS))
+        message = super().message(policy=policy.clone(header_factory=_HEADERS))
+        for part in message.iter_attachments():
+            if part.get_content_type() == "text/calendar":
+                method = _ICS_METHOD.search(part.get_content())
+                if method:
+                    part.set_param("method", method[1].upper())
+        return message
 
 
 def make_message(name: str, to: User, context: Mapping[str, Any]) -> Message:
@@ -217,35 +299,3 @@ def message_from_row(row: EmailLog) -> Message:
     for attachment in row.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return message
-
-
-def meeting_ics(meeting, *, group_name: str) -> str:
-    """An iCalendar invitation for one meeting, in the meeting's own time zone.
-
-    The UID is stable (meeting-<id>@charterhub) and SEQUENCE follows the meeting's
-    version, so a calendar updates the event instead of adding a second one.
-    """
-    tz = zone_named(meeting.time_zone)
-    starts = meeting.starts_at.astimezone(tz)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//CharterHub//Meeting reminders//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", f"meeting-{meeting.pk}@charterhub")
-    event.add("sequence", meeting.version)
-    event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
-    event.add("dtstart", starts)
-    event.add("dtend", starts + timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", f"{meeting.title} ({group_name})")
-    if meeting.location:
-        event.add("location", meeting.location)
-    url = meeting_url(meeting.pk)
-    event.add("url", url)
-    event.add("description", "\n".join(filter(None, [meeting.link, url])))
-    calendar.add_component(event)
-    calendar.add_missing_timezones(
-        first_date=(starts - timedelta(days=366)).date(),
-        last_date=(starts + timedelta(days=366)).date(),
-    )
-    return calendar.to_ical().decode()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -273,6 +273,7 @@ def reminders_due(*, now: datetime) -> list[Planned]:
             "location",
             "link",
             "version",
+            "updated_at",
             "group",
         )
         .order_by()
@@ -814,6 +815,15 @@ def digests_due(*, now: datetime) -> list[Planned]:
 class DigestPreview:
     digest: Digest
     sends_at: datetime | None  # None: the user's digest is off
+
+    @property
+    def digest_as_sent(self) -> Digest:
+        """The digest dated the day it goes out, in the recipient's zone (its subject names
+        that day); as of today when the digest is off. Its content is what stands now."""
+        if self.sends_at is None:
+            return self.digest
+        sends_on = local_today(tz_name=self.digest.recipient.time_zone, now=self.sends_at)
+        return replace(self.digest, today=sends_on)
 
 
 def digest_preview(*, user: User, group_ids: list[int], now: datetime) -> DigestPreview:

@@ -40,6 +40,7 @@ from apps.accounts.models import (
     validate_time_zone,
 )
 from apps.core.conflict import Conflict
+from apps.meetings import ics
 from apps.notifications import emails, selectors
 from apps.notifications.models import REMINDER_KINDS, EmailKind, EmailLog, EmailState
 
@@ -101,7 +102,7 @@ def _claim(planned: list[selectors.Planned], *, now: datetime) -> ClaimRun:
         if item.invite is not None:
             message.attach(
                 f"meeting-{item.invite.pk}.ics",
-                _invite(item.invite, item.context["group"], item.recipient.language, invites),
+                _invite(item.invite, item.context["group"], item.recipient.language, invites, now),
                 "text/calendar",
             )
         rows.append(
@@ -133,11 +134,11 @@ def _claim(planned: list[selectors.Planned], *, now: datetime) -> ClaimRun:
     return ClaimRun(claimed=len(rows), by_kind=by_kind)
 
 
-def _invite(meeting, group, language: str, cache: dict[tuple[int, str], str]) -> str:
+def _invite(meeting, group, language: str, cache: dict[tuple[int, str], str], now: datetime) -> str:
     key = (meeting.pk, language)
     if key not in cache:
         with translation.override(language):
-            cache[key] = emails.meeting_ics(meeting, group_name=group.name)
+            cache[key] = ics.meeting_calendar(meeting, group_name=group.name, stamp=now).decode()
     return cache[key]
 
 

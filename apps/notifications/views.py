@@ -114,7 +114,8 @@ def digest_preview(request, user_id: int):
     digest_html = ""
     if not preview.digest.is_empty:
         # The digest itself in the member's language and time zone, as the email has it.
-        message = emails.make_message("digest", subject, {"digest": preview.digest})
+        # The subject as the email will have it: dated the day it goes out.
+        message = emails.make_message("digest", subject, {"digest": preview.digest_as_sent})
         with (
             translation.override(subject.language),
             timezone.override(zone_named(subject.time_zone)),
@@ -147,9 +148,17 @@ def unsubscribe(request, token: str):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     if request.method == "POST":
         try:
-            __, scope, changed = services.unsubscribe(token=token)
+            person, scope, changed = services.unsubscribe(token=token)
         except emails.BadToken:
             return render(request, "notifications/unsubscribe_invalid.html", status=400)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            # RFC 8058: a mail client's one-click POST gets the outcome itself (200), not a
+            # redirect it would have to follow; the page's own button keeps PRG below.
+            return render(
+                request,
+                "notifications/unsubscribe.html",
+                {"person": person, "scope": str(scope), "active": False, "token": token},
+            )
         if changed:
             messages.success(request, _("Done: you are unsubscribed."))
         return redirect("notifications:unsubscribe", token=token)

@@ -241,6 +241,27 @@ def test_it_answers_404_for_an_unknown_or_malformed_token(client, member, energy
     assert client.get(f"/calendar/{token}/groups/energy.ics").status_code == 404
 
 
+@pytest.mark.parametrize("zone", ["Asia/Baku", "America/New_York", "UTC"])
+def test_it_serves_a_valid_calendar_with_nothing_in_it(client, member, energy, zone):
+    # RFC 5545 §3.6: a VCALENDAR has at least one component; an empty feed carries the
+    # reader's time zone.
+    member.time_zone = zone
+    member.save()
+    token = token_for(member)
+    for path in (f"/calendar/{token}.ics", f"/calendar/{token}/groups/energy.ics"):
+        cal = fetch(client, path)
+        assert str(cal["METHOD"]) == "PUBLISH"
+        assert not cal.walk("VEVENT")
+        assert [str(component["TZID"]) for component in cal.subcomponents] == [zone]
+        assert cal.subcomponents[0].to_tz().utcoffset(dt.datetime(2026, 12, 7)) is not None
+
+
+def test_it_adds_no_placeholder_zone_to_a_feed_with_events(client, member, energy):
+    milestone(energy, owner=member)
+    cal = fetch(client, f"/calendar/{token_for(member)}.ics")
+    assert [component.name for component in cal.subcomponents] == ["VEVENT"]
+
+
 def test_it_has_no_feed_before_a_token_is_made(member):
     assert member.calendar_token is None
 
@@ -384,3 +405,30 @@ def test_it_cannot_renew_the_feeds_of_a_user_who_is_gone(member):
     member.delete()
     with pytest.raises(User.DoesNotExist):
         services.calendar_token_regenerate(user=member)
+
+
+# --- the page's wording ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("site", ["http://127.0.0.1:8000", "https://charterhub.example"])
+def test_it_labels_the_addresses_without_claiming_a_scheme(client, member, settings, site):
+    settings.SITE_URL = site
+    token_for(member)
+    client.force_login(member)
+    body = client.get("/calendar/").content.decode()
+    assert f"{site}/calendar/" in body
+    assert "Address (https)" not in body
+    assert '<th scope="col">Address</th>' in body
+
+
+def test_it_says_old_addresses_stopped_working_only_when_there_were_some(client, member):
+    client.force_login(member)
+    first = client.post("/calendar/regenerate/", headers=HTMX).content.decode()
+    assert "Your calendar feeds are on" in first
+    assert "no longer work" not in first
+    again = client.post("/calendar/regenerate/", headers=HTMX).content.decode()
+    assert "The old ones no longer work" in again
+    client.post("/calendar/revoke/", follow=True)
+    after_revoking = client.post("/calendar/regenerate/", follow=True).content.decode()
+    assert "Your calendar feeds are on" in after_revoking
+    assert "no longer work" not in after_revoking

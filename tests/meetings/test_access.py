@@ -32,6 +32,8 @@ MATRIX = {
     "meetings:list": {"GET": READ},
     "meetings:create": {"GET": EDIT_PAGE, "POST": EDIT},
     "meetings:detail": {"GET": READ},
+    # "Add to calendar": the same rule as the meeting page.
+    "meetings:ics": {"GET": READ},
     "meetings:edit": {"GET": EDIT_PAGE, "POST": EDIT},
     "meetings:attendance": {"POST": EDIT},
     "meetings:guest_add": {"POST": EDIT},

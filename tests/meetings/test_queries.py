@@ -24,6 +24,7 @@ PAGE_QUERIES = 10
 READER_PAGE_QUERIES = 9  # no edit forms, so no action owners
 LIST_QUERIES = 6  # session, user, count, one page of meetings, groups for "new meeting"
 FORM_PAGE_QUERIES = 5  # session, user, meeting or group, membership
+ICS_QUERIES = 4  # session, user, meeting + group, membership: the download reads nothing else
 # A fragment POST: session, user, meeting, membership (view access); savepoint, locked
 # meeting, membership (the service checks too), the service's own reads and writes, release;
 # then the fragment's reads.
@@ -114,6 +115,13 @@ def test_it_pins_the_meeting_page_for_a_reader(
     client.force_login(observer)
     with django_assert_num_queries(READER_PAGE_QUERIES):
         assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
+
+
+def test_it_pins_the_calendar_download(client, crowded, observer, django_assert_num_queries):
+    meeting, _data = crowded
+    client.force_login(observer)
+    with django_assert_num_queries(ICS_QUERIES):
+        assert client.get(reverse("meetings:ics", args=[meeting.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("name", sorted(FRAGMENT_QUERIES))

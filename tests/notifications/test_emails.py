@@ -3,6 +3,7 @@
 import datetime as dt
 import email
 import email.policy
+from itertools import takewhile
 
 import pytest
 from django.utils import timezone, translation
@@ -176,3 +177,50 @@ def test_it_keeps_a_long_message_id_on_one_line(member, ref, settings):
     assert f"Message-ID: {message_id}".encode() in raw.split(b"\r\n")
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Message-ID"] == message_id
+
+
+LONG_TITLE = "Publish the joint roadmap for renewable energy and grid interconnection cooperation"
+
+
+@pytest.mark.parametrize("language", ["en", "az", "ru"])
+@pytest.mark.parametrize("policy", [email.policy.SMTP, email.policy.default])
+def test_it_writes_a_subject_that_parses_back_exactly(member, energy, language, policy):
+    member.language = language
+    long_ref = MilestoneRef(42, LONG_TITLE, day("2026-05-11"), Status.AT_RISK, 35, energy, "Member")
+    message = reminder(member, long_ref)
+    assert len(message.subject) > 78
+    raw = message.message(policy=policy).as_bytes()
+    parsed = email.message_from_bytes(raw, policy=email.policy.strict)
+    assert parsed["Subject"] == message.subject
+    assert parsed["Subject"].defects == () and not parsed.defects
+    linesep = policy.linesep.encode()
+    lines = raw.split(linesep + linesep)[0].split(linesep)
+    start = next(i for i, line in enumerate(lines) if line.startswith(b"Subject:"))
+    folded = [lines[start], *takewhile(lambda line: line[:1] in b" \t", lines[start + 1 :])]
+    assert folded[0].strip() != b"Subject:"  # never an empty first line
+    header = b"".join(folded)
+    assert b"?==?" not in header  # encoded words always apart (RFC 2047 §5)
+    assert all(not line.endswith((b" ", b"\t")) for line in folded)
+    assert all(len(line) <= (76 if b"=?" in line else 78) for line in folded)
+    if language == "en":
+        assert b"=?" not in header  # plain ASCII stays readable
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "CharterHub həftəlik xülasəsi, 7 dekabr 2026",
+        "Еженедельная сводка CharterHub, 7 декабря 2026 г.",
+        "[Энергетика] Срок через 3 дня: 😀 =?utf-8?q?not-an-encoded-word?=",
+        "A-very-long-word-" * 6 + " and then some more words to fold on",
+    ],
+)
+def test_it_round_trips_any_subject_through_a_strict_parser(subject):
+    message = emails.Message(subject=subject, body="x", from_email="a@b.test", to=["c@d.test"])
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+    parsed = email.message_from_bytes(raw, policy=email.policy.strict)
+    assert str(parsed["Subject"]) == subject
+    assert parsed["Subject"].defects == ()
+    header = raw.split(b"\r\nFrom:")[0].split(b"Subject:")[1]
+    if subject.isascii() and "=?" not in subject:
+        assert b"=?" not in header  # a long word stays plain (up to 998 characters a line)

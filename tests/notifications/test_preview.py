@@ -35,7 +35,8 @@ def test_it_shows_a_cochair_the_members_next_digest(client, cochair_az, member, 
     assert response.status_code == 200
     body = response.content.decode()
     assert "Next digest for Member" in body
-    assert "CharterHub weekly digest, 4 May 2026" in body  # the member's language: English
+    # The member's language (English), dated the day it goes out.
+    assert "CharterHub weekly digest, 11 May 2026" in body
     assert "Grid interconnection study" in body
     assert "Data request sent." in body
     assert "Adopt the terms of reference." in body
@@ -50,7 +51,7 @@ def test_it_renders_the_digest_in_the_members_language(client, staff, cochair_az
     body = preview(client, staff, cochair_az).content.decode()
     assert "== Enerji ==" not in body  # HTML, not the text part
     assert ">Enerji</a></h2>" in body
-    assert "CharterHub həftəlik xülasəsi, 4 May 2026" in body
+    assert "CharterHub həftəlik xülasəsi, 11 May 2026" in body
     assert "<h1" in body and "Next digest for Cochair Az" in body  # the page in the viewer's
 
 
@@ -65,6 +66,26 @@ def test_it_shows_only_the_groups_the_viewer_may_see(
     assert "Classified exercise" not in body
     assert "Classified exercise" in preview(client, staff, member).content.decode()
     assert "Classified exercise" in preview(client, member, member).content.decode()
+
+
+@pytest.mark.parametrize(
+    "frequency, subject, goes_out",
+    [
+        # Monday 14:00 UTC (18:00 in Baku): tomorrow's daily, next Monday's weekly.
+        (DigestFrequency.DAILY, "CharterHub daily digest, May 5, 2026", "May 5, 2026, 8 a.m."),
+        (DigestFrequency.WEEKLY, "CharterHub weekly digest, May 11, 2026", "May 11, 2026, 8 a.m."),
+    ],
+)
+def test_it_dates_the_subject_the_day_the_digest_goes_out(
+    client, member, energy, frequency, subject, goes_out
+):
+    member.digest_frequency = frequency
+    member.save()
+    milestone(energy, owner=member, due="2026-05-10")
+    body = preview(client, member, member).content.decode()
+    assert f"{goes_out} (Asia/Baku)" in body
+    assert f"<strong>Subject:</strong> {subject}</p>" in body
+    assert "May 4, 2026" not in body.split("<strong>Subject:</strong>", 1)[1].split("</p>")[0]
 
 
 def test_it_says_when_there_is_nothing_to_report(client, cochair_us, member):

@@ -1,6 +1,8 @@
 """Deadline and meeting reminders: who gets what, when (`reminders_claim`)."""
 
 import datetime as dt
+import email
+import email.policy
 import math
 
 import icalendar
@@ -275,6 +277,26 @@ def test_it_gives_one_meeting_the_same_calendar_uid_for_everyone(member, cochair
         for row in EmailLog.objects.all()
     }
     assert uids == {f"meeting-{upcoming.pk}@charterhub"}
+
+
+def test_it_attaches_a_published_calendar_that_says_so_in_its_content_type(member, energy):
+    upcoming = meeting(energy, starts_at=at("2026-05-12 06:00"))
+    invite(upcoming, member)
+    services.reminders_claim(now=at("2026-05-11 06:00"))
+    services.emails_deliver(now=at("2026-05-11 06:01"))
+    (message,) = mail.outbox
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+    parsed = email.message_from_bytes(raw, policy=email.policy.strict)
+    (part,) = parsed.iter_attachments()
+    # RFC 6047 §2.4: the part's Content-Type carries the calendar's METHOD.
+    assert part.get_content_type() == "text/calendar"
+    assert part["Content-Type"].params["method"] == "PUBLISH"
+    assert not part["Content-Type"].defects
+    calendar = icalendar.Calendar.from_ical(part.get_content())
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"meeting-{upcoming.pk}@charterhub"
+    assert event.decoded("last-modified") == upcoming.updated_at.replace(microsecond=0)
 
 
 def test_it_skips_guests_and_past_meetings(member, energy):

@@ -96,8 +96,37 @@ def test_it_refuses_a_token_for_a_deleted_user(client, outsider, method):
 def test_it_needs_no_login_and_no_csrf_token(member):
     client = Client(enforce_csrf_checks=True)
     token = unsubscribe_token(user_id=member.pk, scope="reminders")
-    assert client.post(url(token), {"List-Unsubscribe": "One-Click"}).status_code == 302
+    assert client.post(url(token), {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert prefs(member) == ("weekly", False)
+
+
+@pytest.mark.parametrize(
+    "scope, prefs_after", [("digest", ("off", True)), ("reminders", ("weekly", False))]
+)
+def test_it_answers_a_one_click_post_with_the_outcome_not_a_redirect(member, scope, prefs_after):
+    # RFC 8058 §3.1: the mail client POSTs "List-Unsubscribe=One-Click" and shows nothing.
+    client = Client(enforce_csrf_checks=True)
+    token = unsubscribe_token(user_id=member.pk, scope=scope)
+    for _ in range(2):  # repeated: the same answer
+        response = client.post(
+            url(token),
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code == 200
+        assert "Location" not in response
+        body = response.content.decode()
+        assert "You are unsubscribed" in body
+        assert "member@example.test gets no" in body
+        assert '<form method="post"' not in body.split("<main", 1)[1]
+    assert prefs(member) == prefs_after
+
+
+def test_it_still_redirects_the_pages_own_button(client, member):
+    token = unsubscribe_token(user_id=member.pk, scope="reminders")
+    assert "Stop reminders" in client.get(url(token)).content.decode()
+    response = client.post(url(token))  # the button posts no List-Unsubscribe field
+    assert (response.status_code, response["Location"]) == (302, url(token))
 
 
 def test_it_works_from_the_header_of_a_real_email_and_cancels_what_is_queued(
@@ -111,7 +140,14 @@ def test_it_works_from_the_header_of_a_real_email_and_cancels_what_is_queued(
     (message,) = mail.outbox
     link = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert link.startswith("http://127.0.0.1:8000/unsubscribe/")
-    assert client.post(link.removeprefix("http://127.0.0.1:8000")).status_code == 302
+    post = message.extra_headers["List-Unsubscribe-Post"]  # what the mail client sends
+    assert post == "List-Unsubscribe=One-Click"
+    response = client.post(
+        link.removeprefix("http://127.0.0.1:8000"),
+        post,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
     assert prefs(member) == ("weekly", False)
     services.emails_deliver(now=at("2026-05-04 06:01"))
     assert len(mail.outbox) == 1
