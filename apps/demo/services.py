@@ -193,6 +193,7 @@ def _demo_users_ensure(*, password: PasswordHash, report: SeedReport) -> dict[st
             sector=person.sector,
             time_zone=person.zone,
             language=person.lang,
+            digest_frequency=person.digest,
             is_staff=person.staff,
             is_superuser=person.staff,
             password=password.value,
@@ -399,6 +400,65 @@ def _demo_milestones_ensure(
     return present
 
 
+def _weekday(day: date) -> date:
+    """`day`, or the nearest weekday when it is a weekend: Saturday → Friday, Sunday → Monday."""
+    return day + timedelta(days={5: -1, 6: 1}.get(day.weekday(), 0))
+
+
+@dataclass(frozen=True)
+class _ActionPlan:
+    due_date: date
+    created_at: datetime
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class _MeetingPlan:
+    starts_at: datetime
+    created_at: datetime
+    decided_at: datetime  # decisions and action items are recorded at the end of the meeting
+    actions: list[_ActionPlan]
+    adoptions: list[tuple[str, str, datetime]]  # (side, co-chair email, adopted at)
+
+
+def _meeting_plan(spec: data.MeetingSpec, group: data.GroupSpec, today: date) -> _MeetingPlan:
+    """The meeting's dates when the demo is anchored on `today`: on a weekday, at its hour."""
+    day = _weekday(today + timedelta(days=spec.days))
+    starts_at = _local(day, spec.time_zone, spec.hour * 60)
+    ends_at = starts_at + timedelta(minutes=spec.duration)
+    yesterday = today - timedelta(days=1)
+    zones = {person.email: person.zone for person in data.people()}
+    actions = []
+    for action in spec.actions:
+        due = day + timedelta(days=action.due)
+        completed_at = (
+            _local(min(due, yesterday), zones[action.owner], 720) if action.done else None
+        )
+        actions.append(_ActionPlan(due, ends_at, completed_at))
+    adoptions = []
+    if spec.adopted:
+        adoptions = [
+            (
+                "az",
+                group.cochair_az.email,
+                _local(min(day + timedelta(days=3), yesterday), data.BAKU, 720),
+            ),
+            (
+                "us",
+                group.cochair_us.email,
+                _local(min(day + timedelta(days=4), yesterday), data.NEW_YORK, 660),
+            ),
+        ]
+    start_of_today = datetime.combine(today, time(), tzinfo=UTC)
+    return _MeetingPlan(
+        starts_at=starts_at,
+        created_at=min(starts_at - timedelta(days=14), start_of_today - timedelta(hours=20)),
+        decided_at=ends_at,
+        actions=actions,
+        adoptions=adoptions,
+    )
+
+
 def _demo_meetings_ensure(
     *,
     groups: dict[str, WorkingGroup],
@@ -414,17 +474,16 @@ def _demo_meetings_ensure(
             group__in=groups.values(), title__in=[spec.title for _, spec in specs]
         ).values_list("group__slug", "title")
     )
-    start_of_today = datetime.combine(today, time(), tzinfo=UTC)
-
-    new: list[tuple[Meeting, data.MeetingSpec, data.GroupSpec]] = []
+    new: list[tuple[Meeting, _MeetingPlan, data.MeetingSpec, data.GroupSpec]] = []
     for group_spec, spec in specs:
         if (group_spec.slug, spec.title) in present:
             continue
+        plan = _meeting_plan(spec, group_spec, today)
         host = group_spec.cochair_az if spec.time_zone == data.BAKU else group_spec.cochair_us
         meeting = Meeting(
             group=groups[group_spec.slug],
             title=spec.title,
-            starts_at=_local(today + timedelta(days=spec.days), spec.time_zone, spec.hour * 60),
+            starts_at=plan.starts_at,
             time_zone=spec.time_zone,
             duration_minutes=spec.duration,
             location=spec.location,
@@ -434,23 +493,17 @@ def _demo_meetings_ensure(
             minutes_state=MinutesState.ADOPTED if spec.adopted else MinutesState.DRAFT,
             created_by=users[host.email],
         )
-        new.append((meeting, spec, group_spec))
-    Meeting.objects.bulk_create([meeting for meeting, _, _ in new], batch_size=BATCH_SIZE)
+        new.append((meeting, plan, spec, group_spec))
+    Meeting.objects.bulk_create([meeting for meeting, _, _, _ in new], batch_size=BATCH_SIZE)
 
     attendance: list[Attendance] = []
-    decisions: list[tuple[Decision, datetime]] = []  # recorded at the end of the meeting
+    decisions: list[tuple[Decision, datetime]] = []
     actions: list[tuple[ActionItem, datetime]] = []
     adoptions: list[tuple[MinutesAdoption, datetime]] = []
-    for meeting, spec, group_spec in new:
+    for meeting, plan, spec, group_spec in new:
         group = groups[group_spec.slug]
         held = spec.days < 0
-        ends_at = meeting.starts_at + timedelta(minutes=spec.duration)
-        stamps.add(
-            Meeting,
-            "created_at",
-            meeting.pk,
-            min(meeting.starts_at - timedelta(days=14), start_of_today - timedelta(hours=20)),
-        )
+        stamps.add(Meeting, "created_at", meeting.pk, plan.created_at)
         participants = list(group_spec.cast)
         if not group.restricted:
             participants.append(data.OBSERVER)
@@ -473,41 +526,23 @@ def _demo_meetings_ensure(
                     status=AttendanceStatus.PRESENT if held else AttendanceStatus.INVITED,
                 )
             )
-        decisions.extend((Decision(meeting=meeting, text=text), ends_at) for text in spec.decisions)
-        for action in spec.actions:
-            due = meeting.starts_at.date() + timedelta(days=action.due)
-            owner = users[action.owner]
+        decisions.extend(
+            (Decision(meeting=meeting, text=text), plan.decided_at) for text in spec.decisions
+        )
+        for action, dates in zip(spec.actions, plan.actions, strict=True):
             item = ActionItem(
                 meeting=meeting,
                 title=action.title,
-                owner=owner,
-                due_date=due,
+                owner=users[action.owner],
+                due_date=dates.due_date,
                 status=ActionItemStatus.DONE if action.done else ActionItemStatus.OPEN,
                 milestone_id=refs[group_spec.ref(action.milestone)] if action.milestone else None,
-                completed_at=_local(min(due, today - timedelta(days=1)), owner.time_zone, 720)
-                if action.done
-                else None,
+                completed_at=dates.completed_at,
             )
-            actions.append((item, ends_at))
-        if spec.adopted:
-            day = meeting.starts_at.date()
-            latest = today - timedelta(days=1)
-            adoptions.append(
-                (
-                    MinutesAdoption(
-                        meeting=meeting, side="az", adopted_by=users[group_spec.cochair_az.email]
-                    ),
-                    _local(min(day + timedelta(days=3), latest), data.BAKU, 720),
-                )
-            )
-            adoptions.append(
-                (
-                    MinutesAdoption(
-                        meeting=meeting, side="us", adopted_by=users[group_spec.cochair_us.email]
-                    ),
-                    _local(min(day + timedelta(days=4), latest), data.NEW_YORK, 660),
-                )
-            )
+            actions.append((item, dates.created_at))
+        for side, chair, adopted_at in plan.adoptions:
+            row = MinutesAdoption(meeting=meeting, side=side, adopted_by=users[chair])
+            adoptions.append((row, adopted_at))
 
     Attendance.objects.bulk_create(attendance, batch_size=BATCH_SIZE)
     Decision.objects.bulk_create([row for row, _ in decisions], batch_size=BATCH_SIZE)

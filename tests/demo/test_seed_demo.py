@@ -1,6 +1,6 @@
 """`manage.py seed_demo [--scale N]`: demo accounts and data, idempotent; synthetic volume."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
 from itertools import pairwise
 
@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 
 from apps.accounts.models import Sector, User
 from apps.charter.models import Membership, Role, WorkingGroup
+from apps.core.time import BAKU, WASHINGTON
 from apps.demo import data
 from apps.meetings.models import (
     ActionItem,
@@ -21,6 +22,7 @@ from apps.meetings.models import (
     MinutesState,
 )
 from apps.milestones.models import OPEN_STATUSES, Milestone, MilestoneUpdate, SignOff, Status
+from apps.milestones.rag import annotate_rag
 
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -137,7 +139,7 @@ def test_it_includes_private_sector_members_ministries_and_a_russian_speaker(see
 def test_it_covers_every_milestone_state_the_demo_needs(seeded):
     open_statuses = [str(status) for status in OPEN_STATUSES]
     overdue = demo_milestones().filter(due_date__lt=TODAY, status__in=open_statuses)
-    assert overdue.count() >= 5
+    assert overdue.count() >= 4
     assert {"at_risk", "blocked", "in_progress", "awaiting_signoff"} <= set(
         overdue.values_list("status", flat=True)
     )
@@ -334,3 +336,36 @@ def test_it_seeds_a_consistent_demo_on_any_day(time_machine, moment):
     assert not SignOff.objects.filter(signed_at__gt=moment).exists()
     assert not Milestone.objects.filter(completed_at__gt=moment).exists()
     assert Meeting.objects.filter(starts_at__gt=moment).count() == 5
+
+
+def rag_by_group(today: date) -> dict[str, str]:
+    return dict(annotate_rag(WorkingGroup.objects.all(), today=today).values_list("slug", "rag"))
+
+
+def test_it_gives_the_groups_a_mix_of_rag_colours(seeded):
+    rag = rag_by_group(TODAY)
+    assert set(rag) == set(SLUGS)
+    assert sorted(rag.values()) == ["amber", "amber", "green", "green", "red"]
+    assert rag["ai-digital"] == "red"  # the group that missed the charter's deadline
+
+
+#: A day of each weekday, in winter and in summer time (Washington's offset changes).
+ANCHOR_DAYS = [date(2026, 11, 23) + timedelta(days=n) for n in range(7)] + [date(2027, 7, 3)]
+
+
+@pytest.mark.parametrize("day", ANCHOR_DAYS, ids=str)
+def test_it_holds_every_meeting_in_working_hours_in_both_capitals(time_machine, day):
+    moment = datetime.combine(day, time(9, 30), tzinfo=UTC)
+    time_machine.move_to(moment, tick=False)
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+    assert sorted(rag_by_group(day).values()) == ["amber", "amber", "green", "green", "red"]
+    meetings = list(Meeting.objects.all())
+    assert len(meetings) == sum(len(group.meetings) for group in data.GROUPS)
+    for meeting in meetings:
+        ends_at = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+        for zone in (BAKU, WASHINGTON):
+            start, end = meeting.starts_at.astimezone(zone), ends_at.astimezone(zone)
+            where = f"{meeting.title} in {zone}: {start:%a %H:%M}–{end:%H:%M}"
+            assert start.weekday() < 5, where
+            assert start.date() == end.date(), where
+            assert time(8) <= start.time() and end.time() <= time(18), where
