@@ -26,6 +26,7 @@ from django.db.models.functions import Lower
 from apps.accounts.models import DigestFrequency, User
 from apps.charter.models import Membership, Role, WorkingGroup
 from apps.demo import data
+from apps.demo.models import DemoAnchor
 from apps.meetings.models import (
     ActionItem,
     ActionItemStatus,
@@ -89,6 +90,9 @@ class SeedReport:
     created: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     logins: list[data.Login] = field(default_factory=list)
+    #: Demo only: the day the dates were counted from before this run, and the rows moved.
+    moved_from: date | None = None
+    moved: Counter[str] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -102,9 +106,13 @@ class _Stamps:
     """Collects back-dated values for auto_now_add fields and writes them in grouped UPDATEs."""
 
     def __init__(self) -> None:
-        self._pending: dict[tuple[type[models.Model], str, datetime], list[int]] = defaultdict(list)
+        self._pending: dict[tuple[type[models.Model], str, date | datetime], list[int]] = (
+            defaultdict(list)
+        )
 
-    def add(self, model: type[models.Model], field_name: str, pk: int, value: datetime) -> None:
+    def add(
+        self, model: type[models.Model], field_name: str, pk: int, value: date | datetime
+    ) -> None:
         self._pending[(model, field_name, value)].append(pk)
 
     def __len__(self) -> int:
@@ -158,10 +166,23 @@ def _round5(value: float) -> int:
 
 @transaction.atomic
 def demo_seed(*, today: date, password: PasswordHash | None = None) -> SeedReport:
-    """Create whatever is missing of the demo accounts, memberships, milestones and meetings."""
+    """Create whatever is missing of the demo accounts, memberships, milestones and meetings.
+
+    The demo's dates count from a day recorded in `DemoAnchor`. On a later (or earlier) day
+    the demo's own dates are first moved to `today` (`_demo_dates_move`); on the same day
+    nothing changes.
+    """
     password = password or PasswordHash()
     report = SeedReport(logins=data.demo_logins())
     groups = _groups_by_slug()
+    anchor = DemoAnchor.objects.select_for_update().order_by("pk").first()
+    if anchor is None:
+        anchor = DemoAnchor.objects.create(day=_demo_anchor_guess() or today)
+    if anchor.day != today:
+        report.moved_from = anchor.day
+        report.moved = _demo_dates_move(old=anchor.day, new=today)
+        anchor.day = today
+        anchor.save(update_fields=["day"])
     stamps = _Stamps()
 
     users = _demo_users_ensure(password=password, report=report)
@@ -560,6 +581,185 @@ def _demo_meetings_ensure(
     report.created["decisions"] += len(decisions)
     report.created["action items"] += len(actions)
     report.created["minutes adoptions"] += len(adoptions)
+
+
+# Moving the demo to another day ------------------------------------------------------------------
+
+
+class _Moves:
+    """The demo's dates to move: a value moves only while it is the one the demo gave it."""
+
+    def __init__(self) -> None:
+        self.stamps = _Stamps()
+        self.rows: dict[str, set[int]] = defaultdict(set)
+
+    def add(
+        self,
+        kind: str,
+        model: type[models.Model],
+        field_name: str,
+        pk: int,
+        current: date | datetime | None,
+        plans: dict,
+    ) -> None:
+        """`plans` maps each value the old demo gave to the value the new one gives."""
+        if current is None or current not in plans or plans[current] == current:
+            return
+        self.stamps.add(model, field_name, pk, plans[current])
+        self.rows[kind].add(pk)
+
+
+def _demo_anchor_guess() -> date | None:
+    """For a demo seeded before DemoAnchor existed: the day most demo milestones count from."""
+    offsets = {
+        group_spec.ref(spec.number): spec.due
+        for group_spec in data.GROUPS
+        for spec in group_spec.milestones
+        if isinstance(spec.due, int)
+    }
+    votes = Counter(
+        due - timedelta(days=offsets[ref])
+        for ref, due in Milestone.objects.filter(external_ref__in=offsets).values_list(
+            "external_ref", "due_date"
+        )
+    )
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _demo_dates_move(*, old: date, new: date) -> Counter[str]:
+    """Move the demo's own dates from a demo counted from `old` to one counted from `new`.
+
+    Only rows the demo created are looked at (milestones by `external_ref`, meetings by group
+    and title, their history and action items by the parent), and in them only the dates that
+    still hold the value the demo gave them on `old`: each gets the value a seed on `new`
+    gives (the same number of days later, a meeting moved off a weekend, the charter's fixed
+    dates kept). A date a user changed, and every row a user added, keep theirs. Returns the
+    rows moved per kind.
+    """
+    moves = _Moves()
+    _demo_milestone_dates_move(old=old, new=new, moves=moves)
+    _demo_meeting_dates_move(old=old, new=new, moves=moves)
+    moves.stamps.write()
+    return Counter({kind: len(pks) for kind, pks in moves.rows.items()})
+
+
+def _demo_milestone_dates_move(*, old: date, new: date, moves: _Moves) -> None:
+    specs = {
+        group_spec.ref(spec.number): (group_spec, spec)
+        for group_spec in data.GROUPS
+        for spec in group_spec.milestones
+    }
+    plans: dict[int, tuple[_MilestonePlan, _MilestonePlan]] = {}
+    for pk, ref, due, completed_at, created_at in Milestone.objects.filter(
+        external_ref__in=specs
+    ).values_list("id", "external_ref", "due_date", "completed_at", "created_at"):
+        group_spec, spec = specs[ref]
+        before, after = (_milestone_plan(spec, group_spec, day) for day in (old, new))
+        plans[pk] = (before, after)
+        kind = "milestones"
+        moves.add(kind, Milestone, "due_date", pk, due, {before.due_date: after.due_date})
+        moves.add(
+            kind,
+            Milestone,
+            "completed_at",
+            pk,
+            completed_at,
+            {before.completed_at: after.completed_at},
+        )
+        moves.add(
+            kind, Milestone, "created_at", pk, created_at, {before.created_at: after.created_at}
+        )
+
+    steps = {
+        pk: {b.at: a.at for b, a in zip(before.steps, after.steps, strict=True)}
+        for pk, (before, after) in plans.items()
+    }
+    for pk, milestone_id, created_at in MilestoneUpdate.objects.filter(
+        milestone_id__in=plans
+    ).values_list("id", "milestone_id", "created_at"):
+        moves.add(
+            "progress updates", MilestoneUpdate, "created_at", pk, created_at, steps[milestone_id]
+        )
+
+    for pk, milestone_id, side, signed_at in SignOff.objects.filter(
+        milestone_id__in=plans
+    ).values_list("id", "milestone_id", "side", "signed_at"):
+        before, after = plans[milestone_id]
+        signed = {
+            b_at: a_at
+            for (b_side, _, b_at), (_, _, a_at) in zip(before.signoffs, after.signoffs, strict=True)
+            if b_side == side
+        }
+        moves.add("sign-offs", SignOff, "signed_at", pk, signed_at, signed)
+
+
+def _demo_meeting_dates_move(*, old: date, new: date, moves: _Moves) -> None:
+    specs = {
+        (group_spec.slug, spec.title): (group_spec, spec)
+        for group_spec in data.GROUPS
+        for spec in group_spec.meetings
+    }
+    plans: dict[int, tuple[data.MeetingSpec, _MeetingPlan, _MeetingPlan]] = {}
+    for pk, slug, title, starts_at, created_at in Meeting.objects.filter(
+        group__slug__in=data.GROUP_SLUGS, title__in=[title for _, title in specs]
+    ).values_list("id", "group__slug", "title", "starts_at", "created_at"):
+        if (slug, title) not in specs:
+            continue
+        group_spec, spec = specs[(slug, title)]
+        before, after = (_meeting_plan(spec, group_spec, day) for day in (old, new))
+        plans[pk] = (spec, before, after)
+        moves.add(
+            "meetings", Meeting, "starts_at", pk, starts_at, {before.starts_at: after.starts_at}
+        )
+        moves.add(
+            "meetings", Meeting, "created_at", pk, created_at, {before.created_at: after.created_at}
+        )
+
+    for pk, meeting_id, created_at in Decision.objects.filter(meeting_id__in=plans).values_list(
+        "id", "meeting_id", "created_at"
+    ):
+        _, before, after = plans[meeting_id]
+        moves.add(
+            "decisions",
+            Decision,
+            "created_at",
+            pk,
+            created_at,
+            {before.decided_at: after.decided_at},
+        )
+
+    for pk, meeting_id, title, due, created_at, completed_at in ActionItem.objects.filter(
+        meeting_id__in=plans
+    ).values_list("id", "meeting_id", "title", "due_date", "created_at", "completed_at"):
+        spec, before, after = plans[meeting_id]
+        for action, b, a in zip(spec.actions, before.actions, after.actions, strict=True):
+            if action.title == title:
+                kind = "action items"
+                moves.add(kind, ActionItem, "due_date", pk, due, {b.due_date: a.due_date})
+                moves.add(
+                    kind, ActionItem, "created_at", pk, created_at, {b.created_at: a.created_at}
+                )
+                moves.add(
+                    kind,
+                    ActionItem,
+                    "completed_at",
+                    pk,
+                    completed_at,
+                    {b.completed_at: a.completed_at},
+                )
+
+    for pk, meeting_id, side, adopted_at in MinutesAdoption.objects.filter(
+        meeting_id__in=plans
+    ).values_list("id", "meeting_id", "side", "adopted_at"):
+        _, before, after = plans[meeting_id]
+        adopted = {
+            b_at: a_at
+            for (b_side, _, b_at), (_, _, a_at) in zip(
+                before.adoptions, after.adoptions, strict=True
+            )
+            if b_side == side
+        }
+        moves.add("minutes adoptions", MinutesAdoption, "adopted_at", pk, adopted_at, adopted)
 
 
 # Synthetic volume --------------------------------------------------------------------------------
