@@ -2,10 +2,10 @@
 
 Everything here is fictional — the people, the companies and the meetings — and only hangs off
 the real charter's commitments (see `charter-facts.md`). Government bodies appear by name as
-organisations. Dates are offsets in days from the day the command runs (negative = past), except
-the charter's fixed roadmap deadline of 10 May 2026, so the demo always has overdue, recent and
-upcoming items. Natural keys: user email, milestone `external_ref` (DEMO-<GROUP>-NN),
-meeting (group, title).
+organisations. Dates are offsets in days from the demo's day (the day the command last ran,
+recorded in `DemoAnchor`; negative = past), except the charter's fixed roadmap deadline of 10 May
+2026, so the demo always has overdue, recent and upcoming items. Natural keys: user email,
+milestone `external_ref` (DEMO-<GROUP>-NN), meeting (group, title).
 """
 
 from dataclasses import dataclass

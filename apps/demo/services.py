@@ -1,10 +1,11 @@
 """Writes for `manage.py seed_demo`: the demo data, and synthetic volume for benchmarks.
 
 Both are idempotent by natural key — user email, milestone `external_ref`, meeting
-(group, title) — and write only what is missing: an existing row is never updated. Child rows
-(progress log, sign-offs, attendance, decisions, action items, minutes adoptions) are written
-together with their new parent, so re-running creates nothing, and a row a user has since
-changed keeps its state.
+(group, title) — and write only what is missing. Child rows (progress log, sign-offs,
+attendance, decisions, action items, minutes adoptions) are written together with their new
+parent, so re-running creates nothing, and a row a user has since changed keeps its state.
+The one update: on a day other than the recorded `DemoAnchor`, the demo's own dates that
+still hold the demo's values move to that day (`_demo_dates_move`); synthetic rows never move.
 
 Timestamps that the models fill in themselves (`auto_now_add`) are back-dated after insert
 with `QuerySet.update()`, grouped by value, so the demo's history reads like weeks of work.
