@@ -56,9 +56,13 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 # DEBUG defaults to on for the laptop demo (no SECRET_KEY needed); set DEBUG=false to try production settings.
+# .env (gitignored) keeps the demo's DEBUG=true for manage.py commands run from this checkout
+# (charterhub/settings.py reads it; the real environment wins). Lines already in it are kept.
 run: export DEBUG ?= true
 run: install
 	@mkdir -p var
+	@test -f .env || echo "# Written by make run: settings for manage.py in this checkout (the environment wins)." > .env
+	@grep -q '^DEBUG=' .env || echo "DEBUG=true" >> .env
 	$(PY) manage.py migrate --noinput -v1
 	$(PY) manage.py seed_demo
 	@echo

@@ -133,3 +133,28 @@ def parse_site_url(url: str) -> str:
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise EnvError(f"SITE_URL must be an absolute http(s) URL, got {url!r}")
     return url.rstrip("/")
+
+
+def load_env_file(path: str) -> None:
+    """Put the ``NAME=value`` lines of the file at ``path`` into the environment, unless set.
+
+    Written by ``make run`` (the demo's ``DEBUG=true``), so manage.py commands run from that
+    checkout get the same settings. A variable already in the environment wins. Blank lines
+    and ``#`` comments are skipped, ``export`` is allowed, one pair of quotes is stripped; no
+    ``$`` expansion. An empty ``path`` or a missing file reads nothing.
+    """
+    if not path or not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as file:
+        lines = file.read().splitlines()
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        name, sep, value = text.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name.isidentifier():
+            raise EnvError(f"{path}, line {number}: expected NAME=value, got {line!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name, value)

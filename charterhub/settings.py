@@ -16,6 +16,7 @@ from charterhub.env import (
     env_int,
     env_list,
     env_str,
+    load_env_file,
     parse_database_url,
     parse_email_url,
     parse_redis_url,
@@ -26,6 +27,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 try:
+    # .env in the checkout (written by `make run`: DEBUG=true) under the real environment;
+    # ENV_FILE names another file, or "" for none (the test suite's choice: tests/env_defaults.py).
+    load_env_file(env_str("ENV_FILE", str(BASE_DIR / ".env")))
     DEBUG = env_bool("DEBUG", default=False)
     SECRET_KEY = env_str("SECRET_KEY")
     if not SECRET_KEY:

@@ -6,6 +6,8 @@ suite runs with DEBUG off like production, so it brings a key of its own.
 
 import os
 
+# Not the checkout's .env (`make run` writes DEBUG=true there): the suite runs with DEBUG off.
+os.environ.setdefault("ENV_FILE", "")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Playwright with live_server calls the ORM from its event loop thread.

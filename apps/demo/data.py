@@ -2,10 +2,10 @@
 
 Everything here is fictional — the people, the companies and the meetings — and only hangs off
 the real charter's commitments (see `charter-facts.md`). Government bodies appear by name as
-organisations. Dates are offsets in days from the day the command runs (negative = past), except
-the charter's fixed roadmap deadline of 10 May 2026, so the demo always has overdue, recent and
-upcoming items. Natural keys: user email, milestone `external_ref` (DEMO-<GROUP>-NN),
-meeting (group, title).
+organisations. Dates are offsets in days from the demo's day (the day the command last ran,
+recorded in `DemoAnchor`; negative = past), except the charter's fixed roadmap deadline of 10 May
+2026, so the demo always has overdue, recent and upcoming items. Natural keys: user email,
+milestone `external_ref` (DEMO-<GROUP>-NN), meeting (group, title).
 """
 
 from dataclasses import dataclass
@@ -19,6 +19,12 @@ ROADMAP_DUE = date(2026, 5, 10)
 
 BAKU = "Asia/Baku"
 NEW_YORK = "America/New_York"
+
+#: Local office hours in both capitals; every demo meeting, start to end, falls inside them on a
+#: weekday in Baku and in Washington. Baku is UTC+4 all year and Washington UTC-5 (UTC-4 in
+#: summer), so a one-hour meeting at 17:00 in Baku (08:00 or 09:00 in Washington) or at 08:00
+#: in Washington (17:00 or 16:00 in Baku) is the overlap.
+WORKING_HOURS = (8, 18)
 
 GROUP_SLUGS = ("economy", "energy", "connectivity", "ai-digital", "security")
 GROUP_NAMES = {  # English names, for the printed list of demo logins
@@ -51,6 +57,7 @@ class Person:
     language: str = ""  # blank: "az" for the AZ side, "en" otherwise
     time_zone: str = ""  # blank: Asia/Baku for the AZ side, America/New_York for the US side
     staff: bool = False
+    digest: str = "weekly"  # progress digest: "daily", "weekly" or "off"
 
     @property
     def lang(self) -> str:
@@ -88,13 +95,13 @@ class ActionSpec:
 @dataclass(frozen=True)
 class MeetingSpec:
     title: str  # unique within the group (natural key)
-    days: int  # from today; negative = already held
-    hour: int  # local time in `time_zone`
+    days: int  # from today; negative = already held (a weekend day moves to a weekday)
+    hour: int  # local time in `time_zone`: see WORKING_HOURS
     time_zone: str
     agenda: str
     location: str = ""
     link: str = ""
-    duration: int = 90
+    duration: int = 60
     minutes: str = ""
     adopted: bool = False  # minutes adopted by both co-chairs (else draft)
     apologies: tuple[str, ...] = ()  # emails; every other participant was present
@@ -163,6 +170,7 @@ OBSERVER = Person(
     "South Caucasus Partnership Forum",
     sector="private",
     time_zone="Europe/Brussels",
+    digest="daily",
 )
 
 
@@ -206,10 +214,19 @@ _ECO = "economy"
 _eco_samir = Person(
     email("samir.guliyev"), "Samir Guliyev", "az", "Ganja Agro Export LLC", sector="private"
 )
+# Daily digests for someone in each capital and the observer: whatever the hour, someone's
+# local morning has a digest due (README, "Reminders and digests").
 _eco_laura = Person(
-    email("laura.kessler"), "Laura Kessler", "us", "Liberty Bridge Capital LP", sector="private"
+    email("laura.kessler"),
+    "Laura Kessler",
+    "us",
+    "Liberty Bridge Capital LP",
+    sector="private",
+    digest="daily",
 )
-_eco_nurlan = Person(email("nurlan.ahmadov"), "Nurlan Ahmadov", "az", MIN_ECONOMY, language="en")
+_eco_nurlan = Person(
+    email("nurlan.ahmadov"), "Nurlan Ahmadov", "az", MIN_ECONOMY, language="en", digest="daily"
+)
 
 ECONOMY = _group(
     _ECO,
@@ -260,13 +277,13 @@ ECONOMY = _group(
             "Sanitary rules, certification and labelling that slow Azerbaijani food exports to "
             "the U.S. market, and U.S. farm exports to Azerbaijan.",
             _eco_samir.email,
-            "at_risk",
-            45,
+            "in_progress",
+            60,
             10,
             (
                 "Survey of exporters launched with the help of the business council.",
-                "Only 14 of 40 exporters have answered; the deadline is at risk unless the "
-                "survey is extended.",
+                "Survey extended by three weeks after a slow start; 31 of 40 exporters have now "
+                "answered.",
             ),
         ),
         MilestoneSpec(
@@ -287,7 +304,7 @@ ECONOMY = _group(
             member(_ECO, "az"),
             "in_progress",
             70,
-            -9,
+            18,
             (
                 "Both legal services exchanged their first comments on the draft framework.",
                 "Second round of comments received; two clauses still open.",
@@ -300,7 +317,7 @@ ECONOMY = _group(
             member(_ECO, "az"),
             "awaiting_signoff",
             100,
-            7,
+            0,
             (
                 "Service standard and routing table drafted.",
                 "Contact point staffed and tested with three pilot enquiries.",
@@ -323,7 +340,7 @@ ECONOMY = _group(
         MeetingSpec(
             "Investment climate and the business council",
             -84,
-            11,
+            17,
             BAKU,
             md(
                 "1. Opening remarks by the co-chairs",
@@ -370,7 +387,7 @@ ECONOMY = _group(
         MeetingSpec(
             "Trade barriers and the investor contact point",
             -19,
-            10,
+            8,
             NEW_YORK,
             md(
                 "1. Progress on the investment climate review",
@@ -406,7 +423,7 @@ ECONOMY = _group(
         MeetingSpec(
             "Investment roadshow planning",
             16,
-            10,
+            8,
             NEW_YORK,
             md(
                 "1. Roadshow dates, cities and speakers",
@@ -509,13 +526,13 @@ ENERGY = _group(
             "How much offshore wind the grid can absorb by 2030, and which reinforcements it "
             "needs.",
             _en_rauf.email,
-            "blocked",
+            "at_risk",
             35,
-            -6,
+            21,
             (
                 "Model of the transmission grid built.",
                 "Hourly load data for last year not yet released by the grid operator; the study "
-                "is blocked until it is.",
+                "is at risk until it is.",
             ),
         ),
         MilestoneSpec(
@@ -539,12 +556,12 @@ ENERGY = _group(
             "A one-day exercise testing how both sides would respond to a disruption on a "
             "major route.",
             member(_EN, "us"),
-            "at_risk",
+            "in_progress",
             55,
-            -14,
+            16,
             (
                 "Scenario written and reviewed by both ministries.",
-                "Participants named; date slipped twice because of diary clashes.",
+                "Participants named; a new date agreed after two diary clashes.",
             ),
         ),
     ),
@@ -552,7 +569,7 @@ ENERGY = _group(
         MeetingSpec(
             "Supply security and the Trans-Caspian link",
             -70,
-            14,
+            17,
             BAKU,
             md(
                 "1. Energy security assessment: findings so far",
@@ -595,7 +612,7 @@ ENERGY = _group(
         MeetingSpec(
             "Offshore wind, methane monitoring and the exercise",
             -12,
-            9,
+            8,
             NEW_YORK,
             md(
                 "1. Grid integration study: missing data",
@@ -631,7 +648,7 @@ ENERGY = _group(
         MeetingSpec(
             "Civil nuclear cooperation and the feasibility study",
             9,
-            11,
+            17,
             BAKU,
             md(
                 "1. Regulatory exchange: scope and legal review",
@@ -714,12 +731,13 @@ CONNECTIVITY = _group(
             "Alignment of the road and rail link of the Trump Route for International Peace "
             "and Prosperity between mainland Azerbaijan and Nakhchivan.",
             _con_kamran.email,
-            "at_risk",
+            "in_progress",
             35,
             25,
             (
                 "Three alignment options studied.",
-                "Survey of the preferred option delayed by access to the terrain.",
+                "Survey of the preferred option started late; access to the terrain is being "
+                "arranged.",
             ),
         ),
         MilestoneSpec(
@@ -738,12 +756,12 @@ CONNECTIVITY = _group(
             "Rail, road and ferry capacity at the port until 2035, and the investments needed "
             "to remove bottlenecks.",
             _con_derek.email,
-            "blocked",
-            20,
-            -12,
+            "in_progress",
+            40,
+            30,
             (
                 "Traffic forecasts collected from the forwarders.",
-                "Port throughput data awaited from the port authority; work is blocked.",
+                "Port throughput data received from the port authority; modelling under way.",
             ),
         ),
         MilestoneSpec(
@@ -767,7 +785,7 @@ CONNECTIVITY = _group(
             member(_CON, "us"),
             "in_progress",
             65,
-            -4,
+            0,
             (
                 "Both aviation authorities named their delegations.",
                 "Two rounds held; a draft record of discussion is being reviewed.",
@@ -788,7 +806,7 @@ CONNECTIVITY = _group(
         MeetingSpec(
             "Middle Corridor documents and the customs pilot",
             -98,
-            11,
+            17,
             BAKU,
             md(
                 "1. Inventory of freight documents on the Trans-Caspian route",
@@ -829,7 +847,7 @@ CONNECTIVITY = _group(
         MeetingSpec(
             "Port capacity and air cargo",
             -49,
-            10,
+            8,
             NEW_YORK,
             md(
                 "1. Port of Baku terminal capacity study: inception",
@@ -860,7 +878,7 @@ CONNECTIVITY = _group(
         MeetingSpec(
             "TRIPP route and the border dashboard",
             -8,
-            11,
+            17,
             BAKU,
             md(
                 "1. TRIPP route: survey of the preferred alignment",
@@ -901,7 +919,7 @@ CONNECTIVITY = _group(
         MeetingSpec(
             "Trans-Caspian corridor review",
             23,
-            9,
+            8,
             NEW_YORK,
             md(
                 "1. Middle Corridor: customs comments on the document set",
@@ -1013,10 +1031,11 @@ AI_DIGITAL = _group(
             member(_AI, "az"),
             "at_risk",
             40,
-            12,
+            -2,
             (
                 "Comparison of the two legal frameworks finished.",
-                "Interagency consultation on the AZ side takes longer than planned.",
+                "Interagency consultation on the AZ side takes longer than planned; the date "
+                "has passed.",
             ),
         ),
         MilestoneSpec(
@@ -1026,7 +1045,7 @@ AI_DIGITAL = _group(
             _ai_tural.email,
             "blocked",
             25,
-            30,
+            -3,
             (
                 "Demand forecast done with the telecom operators.",
                 "Blocked until the energy group's feasibility study confirms the cable route.",
@@ -1052,7 +1071,7 @@ AI_DIGITAL = _group(
             member(_AI, "az"),
             "in_progress",
             60,
-            -7,
+            -14,
             (
                 "Curriculum drafted with Tidewater Cloud Systems.",
                 "Pilot course for 25 civil servants held; feedback being processed.",
@@ -1063,7 +1082,7 @@ AI_DIGITAL = _group(
         MeetingSpec(
             "Start-up exchange and data centres",
             -63,
-            11,
+            17,
             BAKU,
             md(
                 "1. Innovation bridge: selection of the first cohort",
@@ -1105,7 +1124,7 @@ AI_DIGITAL = _group(
         MeetingSpec(
             "Roadmap delay and the data protection dialogue",
             -10,
-            10,
+            8,
             NEW_YORK,
             md(
                 "1. Roadmap: status of the US review",
@@ -1140,7 +1159,7 @@ AI_DIGITAL = _group(
         MeetingSpec(
             "AI research call and the site selection report",
             13,
-            11,
+            17,
             BAKU,
             md(
                 "1. Joint R&D call: final text",
@@ -1247,12 +1266,12 @@ SECURITY = _group(
             "Counter-terrorism information-sharing arrangement",
             "Working arrangement for exchanging information on terrorist financing and travel.",
             _sec_emil.email,
-            "blocked",
+            "at_risk",
             20,
-            -15,
+            40,
             (
                 "Draft arrangement exchanged.",
-                "Blocked pending the data-protection assessment by both legal services.",
+                "At risk: waiting for the data-protection assessment by both legal services.",
             ),
         ),
         MilestoneSpec(
@@ -1285,7 +1304,7 @@ SECURITY = _group(
         MeetingSpec(
             "Demining package and cyber skills",
             -77,
-            10,
+            17,
             BAKU,
             md(
                 "1. Humanitarian demining: needs assessment",
@@ -1326,7 +1345,7 @@ SECURITY = _group(
         MeetingSpec(
             "Cyber exercise and export licensing",
             -16,
-            9,
+            8,
             NEW_YORK,
             md(
                 "1. Critical-infrastructure exercise: participants",
@@ -1361,7 +1380,7 @@ SECURITY = _group(
         MeetingSpec(
             "Demining funding and the strategic dialogue briefing",
             20,
-            11,
+            17,
             BAKU,
             md(
                 "1. Demining technology and funding package",

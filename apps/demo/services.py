@@ -1,10 +1,11 @@
 """Writes for `manage.py seed_demo`: the demo data, and synthetic volume for benchmarks.
 
 Both are idempotent by natural key — user email, milestone `external_ref`, meeting
-(group, title) — and write only what is missing: an existing row is never updated. Child rows
-(progress log, sign-offs, attendance, decisions, action items, minutes adoptions) are written
-together with their new parent, so re-running creates nothing, and a row a user has since
-changed keeps its state.
+(group, title) — and write only what is missing. Child rows (progress log, sign-offs,
+attendance, decisions, action items, minutes adoptions) are written together with their new
+parent, so re-running creates nothing, and a row a user has since changed keeps its state.
+The one update: on a day other than the recorded `DemoAnchor`, the demo's own dates that
+still hold the demo's values move to that day (`_demo_dates_move`); synthetic rows never move.
 
 Timestamps that the models fill in themselves (`auto_now_add`) are back-dated after insert
 with `QuerySet.update()`, grouped by value, so the demo's history reads like weeks of work.
@@ -26,6 +27,7 @@ from django.db.models.functions import Lower
 from apps.accounts.models import DigestFrequency, User
 from apps.charter.models import Membership, Role, WorkingGroup
 from apps.demo import data
+from apps.demo.models import DemoAnchor
 from apps.meetings.models import (
     ActionItem,
     ActionItemStatus,
@@ -89,6 +91,9 @@ class SeedReport:
     created: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     logins: list[data.Login] = field(default_factory=list)
+    #: Demo only: the day the dates were counted from before this run, and the rows moved.
+    moved_from: date | None = None
+    moved: Counter[str] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -102,9 +107,13 @@ class _Stamps:
     """Collects back-dated values for auto_now_add fields and writes them in grouped UPDATEs."""
 
     def __init__(self) -> None:
-        self._pending: dict[tuple[type[models.Model], str, datetime], list[int]] = defaultdict(list)
+        self._pending: dict[tuple[type[models.Model], str, date | datetime], list[int]] = (
+            defaultdict(list)
+        )
 
-    def add(self, model: type[models.Model], field_name: str, pk: int, value: datetime) -> None:
+    def add(
+        self, model: type[models.Model], field_name: str, pk: int, value: date | datetime
+    ) -> None:
         self._pending[(model, field_name, value)].append(pk)
 
     def __len__(self) -> int:
@@ -158,10 +167,23 @@ def _round5(value: float) -> int:
 
 @transaction.atomic
 def demo_seed(*, today: date, password: PasswordHash | None = None) -> SeedReport:
-    """Create whatever is missing of the demo accounts, memberships, milestones and meetings."""
+    """Create whatever is missing of the demo accounts, memberships, milestones and meetings.
+
+    The demo's dates count from a day recorded in `DemoAnchor`. On a later (or earlier) day
+    the demo's own dates are first moved to `today` (`_demo_dates_move`); on the same day
+    nothing changes.
+    """
     password = password or PasswordHash()
     report = SeedReport(logins=data.demo_logins())
     groups = _groups_by_slug()
+    anchor = DemoAnchor.objects.select_for_update().order_by("pk").first()
+    if anchor is None:
+        anchor = DemoAnchor.objects.create(day=_demo_anchor_guess() or today)
+    if anchor.day != today:
+        report.moved_from = anchor.day
+        report.moved = _demo_dates_move(old=anchor.day, new=today)
+        anchor.day = today
+        anchor.save(update_fields=["day"])
     stamps = _Stamps()
 
     users = _demo_users_ensure(password=password, report=report)
@@ -193,6 +215,7 @@ def _demo_users_ensure(*, password: PasswordHash, report: SeedReport) -> dict[st
             sector=person.sector,
             time_zone=person.zone,
             language=person.lang,
+            digest_frequency=person.digest,
             is_staff=person.staff,
             is_superuser=person.staff,
             password=password.value,
@@ -399,6 +422,65 @@ def _demo_milestones_ensure(
     return present
 
 
+def _weekday(day: date) -> date:
+    """`day`, or the nearest weekday when it is a weekend: Saturday → Friday, Sunday → Monday."""
+    return day + timedelta(days={5: -1, 6: 1}.get(day.weekday(), 0))
+
+
+@dataclass(frozen=True)
+class _ActionPlan:
+    due_date: date
+    created_at: datetime
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class _MeetingPlan:
+    starts_at: datetime
+    created_at: datetime
+    decided_at: datetime  # decisions and action items are recorded at the end of the meeting
+    actions: list[_ActionPlan]
+    adoptions: list[tuple[str, str, datetime]]  # (side, co-chair email, adopted at)
+
+
+def _meeting_plan(spec: data.MeetingSpec, group: data.GroupSpec, today: date) -> _MeetingPlan:
+    """The meeting's dates when the demo is anchored on `today`: on a weekday, at its hour."""
+    day = _weekday(today + timedelta(days=spec.days))
+    starts_at = _local(day, spec.time_zone, spec.hour * 60)
+    ends_at = starts_at + timedelta(minutes=spec.duration)
+    yesterday = today - timedelta(days=1)
+    zones = {person.email: person.zone for person in data.people()}
+    actions = []
+    for action in spec.actions:
+        due = day + timedelta(days=action.due)
+        completed_at = (
+            _local(min(due, yesterday), zones[action.owner], 720) if action.done else None
+        )
+        actions.append(_ActionPlan(due, ends_at, completed_at))
+    adoptions = []
+    if spec.adopted:
+        adoptions = [
+            (
+                "az",
+                group.cochair_az.email,
+                _local(min(day + timedelta(days=3), yesterday), data.BAKU, 720),
+            ),
+            (
+                "us",
+                group.cochair_us.email,
+                _local(min(day + timedelta(days=4), yesterday), data.NEW_YORK, 660),
+            ),
+        ]
+    start_of_today = datetime.combine(today, time(), tzinfo=UTC)
+    return _MeetingPlan(
+        starts_at=starts_at,
+        created_at=min(starts_at - timedelta(days=14), start_of_today - timedelta(hours=20)),
+        decided_at=ends_at,
+        actions=actions,
+        adoptions=adoptions,
+    )
+
+
 def _demo_meetings_ensure(
     *,
     groups: dict[str, WorkingGroup],
@@ -414,17 +496,16 @@ def _demo_meetings_ensure(
             group__in=groups.values(), title__in=[spec.title for _, spec in specs]
         ).values_list("group__slug", "title")
     )
-    start_of_today = datetime.combine(today, time(), tzinfo=UTC)
-
-    new: list[tuple[Meeting, data.MeetingSpec, data.GroupSpec]] = []
+    new: list[tuple[Meeting, _MeetingPlan, data.MeetingSpec, data.GroupSpec]] = []
     for group_spec, spec in specs:
         if (group_spec.slug, spec.title) in present:
             continue
+        plan = _meeting_plan(spec, group_spec, today)
         host = group_spec.cochair_az if spec.time_zone == data.BAKU else group_spec.cochair_us
         meeting = Meeting(
             group=groups[group_spec.slug],
             title=spec.title,
-            starts_at=_local(today + timedelta(days=spec.days), spec.time_zone, spec.hour * 60),
+            starts_at=plan.starts_at,
             time_zone=spec.time_zone,
             duration_minutes=spec.duration,
             location=spec.location,
@@ -434,23 +515,17 @@ def _demo_meetings_ensure(
             minutes_state=MinutesState.ADOPTED if spec.adopted else MinutesState.DRAFT,
             created_by=users[host.email],
         )
-        new.append((meeting, spec, group_spec))
-    Meeting.objects.bulk_create([meeting for meeting, _, _ in new], batch_size=BATCH_SIZE)
+        new.append((meeting, plan, spec, group_spec))
+    Meeting.objects.bulk_create([meeting for meeting, _, _, _ in new], batch_size=BATCH_SIZE)
 
     attendance: list[Attendance] = []
-    decisions: list[tuple[Decision, datetime]] = []  # recorded at the end of the meeting
+    decisions: list[tuple[Decision, datetime]] = []
     actions: list[tuple[ActionItem, datetime]] = []
     adoptions: list[tuple[MinutesAdoption, datetime]] = []
-    for meeting, spec, group_spec in new:
+    for meeting, plan, spec, group_spec in new:
         group = groups[group_spec.slug]
         held = spec.days < 0
-        ends_at = meeting.starts_at + timedelta(minutes=spec.duration)
-        stamps.add(
-            Meeting,
-            "created_at",
-            meeting.pk,
-            min(meeting.starts_at - timedelta(days=14), start_of_today - timedelta(hours=20)),
-        )
+        stamps.add(Meeting, "created_at", meeting.pk, plan.created_at)
         participants = list(group_spec.cast)
         if not group.restricted:
             participants.append(data.OBSERVER)
@@ -473,41 +548,23 @@ def _demo_meetings_ensure(
                     status=AttendanceStatus.PRESENT if held else AttendanceStatus.INVITED,
                 )
             )
-        decisions.extend((Decision(meeting=meeting, text=text), ends_at) for text in spec.decisions)
-        for action in spec.actions:
-            due = meeting.starts_at.date() + timedelta(days=action.due)
-            owner = users[action.owner]
+        decisions.extend(
+            (Decision(meeting=meeting, text=text), plan.decided_at) for text in spec.decisions
+        )
+        for action, dates in zip(spec.actions, plan.actions, strict=True):
             item = ActionItem(
                 meeting=meeting,
                 title=action.title,
-                owner=owner,
-                due_date=due,
+                owner=users[action.owner],
+                due_date=dates.due_date,
                 status=ActionItemStatus.DONE if action.done else ActionItemStatus.OPEN,
                 milestone_id=refs[group_spec.ref(action.milestone)] if action.milestone else None,
-                completed_at=_local(min(due, today - timedelta(days=1)), owner.time_zone, 720)
-                if action.done
-                else None,
+                completed_at=dates.completed_at,
             )
-            actions.append((item, ends_at))
-        if spec.adopted:
-            day = meeting.starts_at.date()
-            latest = today - timedelta(days=1)
-            adoptions.append(
-                (
-                    MinutesAdoption(
-                        meeting=meeting, side="az", adopted_by=users[group_spec.cochair_az.email]
-                    ),
-                    _local(min(day + timedelta(days=3), latest), data.BAKU, 720),
-                )
-            )
-            adoptions.append(
-                (
-                    MinutesAdoption(
-                        meeting=meeting, side="us", adopted_by=users[group_spec.cochair_us.email]
-                    ),
-                    _local(min(day + timedelta(days=4), latest), data.NEW_YORK, 660),
-                )
-            )
+            actions.append((item, dates.created_at))
+        for side, chair, adopted_at in plan.adoptions:
+            row = MinutesAdoption(meeting=meeting, side=side, adopted_by=users[chair])
+            adoptions.append((row, adopted_at))
 
     Attendance.objects.bulk_create(attendance, batch_size=BATCH_SIZE)
     Decision.objects.bulk_create([row for row, _ in decisions], batch_size=BATCH_SIZE)
@@ -525,6 +582,185 @@ def _demo_meetings_ensure(
     report.created["decisions"] += len(decisions)
     report.created["action items"] += len(actions)
     report.created["minutes adoptions"] += len(adoptions)
+
+
+# Moving the demo to another day ------------------------------------------------------------------
+
+
+class _Moves:
+    """The demo's dates to move: a value moves only while it is the one the demo gave it."""
+
+    def __init__(self) -> None:
+        self.stamps = _Stamps()
+        self.rows: dict[str, set[int]] = defaultdict(set)
+
+    def add(
+        self,
+        kind: str,
+        model: type[models.Model],
+        field_name: str,
+        pk: int,
+        current: date | datetime | None,
+        plans: dict,
+    ) -> None:
+        """`plans` maps each value the old demo gave to the value the new one gives."""
+        if current is None or current not in plans or plans[current] == current:
+            return
+        self.stamps.add(model, field_name, pk, plans[current])
+        self.rows[kind].add(pk)
+
+
+def _demo_anchor_guess() -> date | None:
+    """For a demo seeded before DemoAnchor existed: the day most demo milestones count from."""
+    offsets = {
+        group_spec.ref(spec.number): spec.due
+        for group_spec in data.GROUPS
+        for spec in group_spec.milestones
+        if isinstance(spec.due, int)
+    }
+    votes = Counter(
+        due - timedelta(days=offsets[ref])
+        for ref, due in Milestone.objects.filter(external_ref__in=offsets).values_list(
+            "external_ref", "due_date"
+        )
+    )
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _demo_dates_move(*, old: date, new: date) -> Counter[str]:
+    """Move the demo's own dates from a demo counted from `old` to one counted from `new`.
+
+    Only rows the demo created are looked at (milestones by `external_ref`, meetings by group
+    and title, their history and action items by the parent), and in them only the dates that
+    still hold the value the demo gave them on `old`: each gets the value a seed on `new`
+    gives (the same number of days later, a meeting moved off a weekend, the charter's fixed
+    dates kept). A date a user changed, and every row a user added, keep theirs. Returns the
+    rows moved per kind.
+    """
+    moves = _Moves()
+    _demo_milestone_dates_move(old=old, new=new, moves=moves)
+    _demo_meeting_dates_move(old=old, new=new, moves=moves)
+    moves.stamps.write()
+    return Counter({kind: len(pks) for kind, pks in moves.rows.items()})
+
+
+def _demo_milestone_dates_move(*, old: date, new: date, moves: _Moves) -> None:
+    specs = {
+        group_spec.ref(spec.number): (group_spec, spec)
+        for group_spec in data.GROUPS
+        for spec in group_spec.milestones
+    }
+    plans: dict[int, tuple[_MilestonePlan, _MilestonePlan]] = {}
+    for pk, ref, due, completed_at, created_at in Milestone.objects.filter(
+        external_ref__in=specs
+    ).values_list("id", "external_ref", "due_date", "completed_at", "created_at"):
+        group_spec, spec = specs[ref]
+        before, after = (_milestone_plan(spec, group_spec, day) for day in (old, new))
+        plans[pk] = (before, after)
+        kind = "milestones"
+        moves.add(kind, Milestone, "due_date", pk, due, {before.due_date: after.due_date})
+        moves.add(
+            kind,
+            Milestone,
+            "completed_at",
+            pk,
+            completed_at,
+            {before.completed_at: after.completed_at},
+        )
+        moves.add(
+            kind, Milestone, "created_at", pk, created_at, {before.created_at: after.created_at}
+        )
+
+    steps = {
+        pk: {b.at: a.at for b, a in zip(before.steps, after.steps, strict=True)}
+        for pk, (before, after) in plans.items()
+    }
+    for pk, milestone_id, created_at in MilestoneUpdate.objects.filter(
+        milestone_id__in=plans
+    ).values_list("id", "milestone_id", "created_at"):
+        moves.add(
+            "progress updates", MilestoneUpdate, "created_at", pk, created_at, steps[milestone_id]
+        )
+
+    for pk, milestone_id, side, signed_at in SignOff.objects.filter(
+        milestone_id__in=plans
+    ).values_list("id", "milestone_id", "side", "signed_at"):
+        before, after = plans[milestone_id]
+        signed = {
+            b_at: a_at
+            for (b_side, _, b_at), (_, _, a_at) in zip(before.signoffs, after.signoffs, strict=True)
+            if b_side == side
+        }
+        moves.add("sign-offs", SignOff, "signed_at", pk, signed_at, signed)
+
+
+def _demo_meeting_dates_move(*, old: date, new: date, moves: _Moves) -> None:
+    specs = {
+        (group_spec.slug, spec.title): (group_spec, spec)
+        for group_spec in data.GROUPS
+        for spec in group_spec.meetings
+    }
+    plans: dict[int, tuple[data.MeetingSpec, _MeetingPlan, _MeetingPlan]] = {}
+    for pk, slug, title, starts_at, created_at in Meeting.objects.filter(
+        group__slug__in=data.GROUP_SLUGS, title__in=[title for _, title in specs]
+    ).values_list("id", "group__slug", "title", "starts_at", "created_at"):
+        if (slug, title) not in specs:
+            continue
+        group_spec, spec = specs[(slug, title)]
+        before, after = (_meeting_plan(spec, group_spec, day) for day in (old, new))
+        plans[pk] = (spec, before, after)
+        moves.add(
+            "meetings", Meeting, "starts_at", pk, starts_at, {before.starts_at: after.starts_at}
+        )
+        moves.add(
+            "meetings", Meeting, "created_at", pk, created_at, {before.created_at: after.created_at}
+        )
+
+    for pk, meeting_id, created_at in Decision.objects.filter(meeting_id__in=plans).values_list(
+        "id", "meeting_id", "created_at"
+    ):
+        _, before, after = plans[meeting_id]
+        moves.add(
+            "decisions",
+            Decision,
+            "created_at",
+            pk,
+            created_at,
+            {before.decided_at: after.decided_at},
+        )
+
+    for pk, meeting_id, title, due, created_at, completed_at in ActionItem.objects.filter(
+        meeting_id__in=plans
+    ).values_list("id", "meeting_id", "title", "due_date", "created_at", "completed_at"):
+        spec, before, after = plans[meeting_id]
+        for action, b, a in zip(spec.actions, before.actions, after.actions, strict=True):
+            if action.title == title:
+                kind = "action items"
+                moves.add(kind, ActionItem, "due_date", pk, due, {b.due_date: a.due_date})
+                moves.add(
+                    kind, ActionItem, "created_at", pk, created_at, {b.created_at: a.created_at}
+                )
+                moves.add(
+                    kind,
+                    ActionItem,
+                    "completed_at",
+                    pk,
+                    completed_at,
+                    {b.completed_at: a.completed_at},
+                )
+
+    for pk, meeting_id, side, adopted_at in MinutesAdoption.objects.filter(
+        meeting_id__in=plans
+    ).values_list("id", "meeting_id", "side", "adopted_at"):
+        _, before, after = plans[meeting_id]
+        adopted = {
+            b_at: a_at
+            for (b_side, _, b_at), (_, _, a_at) in zip(
+                before.adoptions, after.adoptions, strict=True
+            )
+            if b_side == side
+        }
+        moves.add("minutes adoptions", MinutesAdoption, "adopted_at", pk, adopted_at, adopted)
 
 
 # Synthetic volume --------------------------------------------------------------------------------

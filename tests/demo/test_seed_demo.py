@@ -1,26 +1,31 @@
 """`manage.py seed_demo [--scale N]`: demo accounts and data, idempotent; synthetic volume."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
 from itertools import pairwise
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Count, Q
 
 from apps.accounts.models import Sector, User
 from apps.charter.models import Membership, Role, WorkingGroup
+from apps.core.time import BAKU, WASHINGTON
 from apps.demo import data
+from apps.demo.models import DemoAnchor
 from apps.meetings.models import (
     ActionItem,
     Attendance,
     AttendanceStatus,
+    Decision,
     Meeting,
     MinutesAdoption,
     MinutesState,
 )
 from apps.milestones.models import OPEN_STATUSES, Milestone, MilestoneUpdate, SignOff, Status
+from apps.milestones.rag import annotate_rag
 
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -137,7 +142,7 @@ def test_it_includes_private_sector_members_ministries_and_a_russian_speaker(see
 def test_it_covers_every_milestone_state_the_demo_needs(seeded):
     open_statuses = [str(status) for status in OPEN_STATUSES]
     overdue = demo_milestones().filter(due_date__lt=TODAY, status__in=open_statuses)
-    assert overdue.count() >= 5
+    assert overdue.count() >= 4
     assert {"at_risk", "blocked", "in_progress", "awaiting_signoff"} <= set(
         overdue.values_list("status", flat=True)
     )
@@ -334,3 +339,159 @@ def test_it_seeds_a_consistent_demo_on_any_day(time_machine, moment):
     assert not SignOff.objects.filter(signed_at__gt=moment).exists()
     assert not Milestone.objects.filter(completed_at__gt=moment).exists()
     assert Meeting.objects.filter(starts_at__gt=moment).count() == 5
+
+
+RAG_MIX = ["amber", "amber", "green", "green", "red"]
+
+
+def rag_by_group(today: date) -> dict[str, str]:
+    return dict(annotate_rag(WorkingGroup.objects.all(), today=today).values_list("slug", "rag"))
+
+
+def test_it_gives_the_groups_a_mix_of_rag_colours(seeded):
+    rag = rag_by_group(TODAY)
+    assert set(rag) == set(SLUGS)
+    assert sorted(rag.values()) == RAG_MIX
+    assert rag["ai-digital"] == "red"  # the group that missed the charter's deadline
+
+
+#: A day of each weekday, in winter and in summer time (Washington's offset changes).
+ANCHOR_DAYS = [date(2026, 11, 23) + timedelta(days=n) for n in range(7)] + [date(2027, 7, 3)]
+
+
+@pytest.mark.parametrize("day", ANCHOR_DAYS, ids=str)
+def test_it_holds_every_meeting_in_working_hours_in_both_capitals(time_machine, day):
+    moment = datetime.combine(day, time(9, 30), tzinfo=UTC)
+    time_machine.move_to(moment, tick=False)
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+    assert sorted(rag_by_group(day).values()) == RAG_MIX
+    meetings = list(Meeting.objects.all())
+    assert len(meetings) == sum(len(group.meetings) for group in data.GROUPS)
+    for meeting in meetings:
+        ends_at = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+        for zone in (BAKU, WASHINGTON):
+            start, end = meeting.starts_at.astimezone(zone), ends_at.astimezone(zone)
+            where = f"{meeting.title} in {zone}: {start:%a %H:%M}–{end:%H:%M}"
+            assert start.weekday() < 5, where
+            assert start.date() == end.date(), where
+            assert time(8) <= start.time() and end.time() <= time(18), where
+
+
+# Moving the demo to the day it is opened ----------------------------------------------------------
+
+LATER = NOW + timedelta(days=31)
+
+
+def demo_dates() -> dict[tuple, object]:
+    """Every date the demo writes, by natural key."""
+    dates: dict[tuple, object] = {}
+    for ref, *values in demo_milestones().values_list(
+        "external_ref", "due_date", "completed_at", "created_at"
+    ):
+        dates[("milestone", ref)] = tuple(values)
+    for ref, note, at in MilestoneUpdate.objects.filter(
+        milestone__external_ref__startswith="DEMO-"
+    ).values_list("milestone__external_ref", "note", "created_at"):
+        dates[("update", ref, note)] = at
+    for ref, side, at in SignOff.objects.values_list(
+        "milestone__external_ref", "side", "signed_at"
+    ):
+        dates[("signoff", ref, side)] = at
+    for slug, title, *values in Meeting.objects.values_list(
+        "group__slug", "title", "starts_at", "created_at"
+    ):
+        dates[("meeting", slug, title)] = tuple(values)
+    for slug, title, text, at in Decision.objects.values_list(
+        "meeting__group__slug", "meeting__title", "text", "created_at"
+    ):
+        dates[("decision", slug, title, text)] = at
+    for slug, title, action, *values in ActionItem.objects.values_list(
+        "meeting__group__slug", "meeting__title", "title", "due_date", "created_at", "completed_at"
+    ):
+        dates[("action", slug, title, action)] = tuple(values)
+    for slug, title, side, at in MinutesAdoption.objects.values_list(
+        "meeting__group__slug", "meeting__title", "side", "adopted_at"
+    ):
+        dates[("adoption", slug, title, side)] = at
+    return dates
+
+
+class Rollback(Exception):
+    pass
+
+
+def fresh_demo_dates(time_machine, moment: datetime) -> dict[tuple, object]:
+    """The dates of a demo seeded for the first time at `moment` (rolled back afterwards)."""
+    time_machine.move_to(moment, tick=False)
+    try:
+        with transaction.atomic():
+            call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+            dates = demo_dates()
+            raise Rollback
+    except Rollback:
+        pass
+    assert not Meeting.objects.exists()
+    return dates
+
+
+def test_it_moves_the_demo_to_a_later_day_as_if_seeded_then(time_machine):
+    expected = fresh_demo_dates(time_machine, LATER)
+    time_machine.move_to(NOW, tick=False)
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+    due_before = dict(demo_milestones().values_list("external_ref", "due_date"))
+    before = counts()
+
+    time_machine.move_to(LATER, tick=False)
+    out = StringIO()
+    call_command("seed_demo", stdout=out, stderr=StringIO())
+
+    assert "Demo dates moved 31 day(s) forward" in out.getvalue()
+    assert counts() == before
+    assert demo_dates() == expected
+    offsets = {
+        group.ref(spec.number): spec.due for group in data.GROUPS for spec in group.milestones
+    }
+    for ref, due in demo_milestones().values_list("external_ref", "due_date"):
+        if isinstance(offsets[ref], int):
+            assert due == due_before[ref] + timedelta(days=31), ref
+        else:  # the charter's own deadline stays where the charter put it
+            assert due == due_before[ref] == data.ROADMAP_DUE, ref
+    assert sorted(rag_by_group(LATER.date()).values()) == RAG_MIX
+    assert not MilestoneUpdate.objects.filter(created_at__gt=LATER).exists()
+
+    snap = snapshot()
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+    assert snapshot() == snap  # the same day again: nothing moves
+
+
+def test_it_leaves_what_users_added_or_changed_where_it_is(seeded, time_machine, energy):
+    real = Milestone.objects.create(
+        group=energy, section=energy.section, title="A real one", due_date=TODAY
+    )
+    real_meeting = Meeting.objects.create(group=energy, title="A real meeting", starts_at=NOW)
+    demo = demo_milestones().get(external_ref="DEMO-ECONOMY-02")
+    author = User.objects.get(email="member.economy.us@charterhub.test")
+    logged = MilestoneUpdate.objects.create(milestone=demo, author=author, note="Real progress")
+    changed = demo_milestones().get(external_ref="DEMO-ENERGY-03")
+    Milestone.objects.filter(pk=changed.pk).update(due_date=date(2027, 3, 1))
+    logged_at = MilestoneUpdate.objects.get(pk=logged.pk).created_at
+
+    time_machine.move_to(LATER, tick=False)
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+
+    real.refresh_from_db()
+    real_meeting.refresh_from_db()
+    assert (real.due_date, real_meeting.starts_at) == (TODAY, NOW)
+    assert MilestoneUpdate.objects.get(pk=logged.pk).created_at == logged_at
+    assert Milestone.objects.get(pk=changed.pk).due_date == date(2027, 3, 1)
+    assert demo_milestones().get(pk=demo.pk).due_date == TODAY + timedelta(days=30 + 31)
+
+
+def test_it_moves_a_demo_seeded_before_the_day_was_recorded(seeded, time_machine):
+    DemoAnchor.objects.all().delete()
+    time_machine.move_to(LATER, tick=False)
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
+    assert DemoAnchor.objects.get().day == LATER.date()
+    assert demo_milestones().get(external_ref="DEMO-ECONOMY-02").due_date == (
+        LATER.date() + timedelta(days=30)
+    )

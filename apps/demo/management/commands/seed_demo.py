@@ -29,7 +29,8 @@ def positive_int(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Load the demo accounts, milestones and meetings (idempotent: a re-run creates nothing). "
+        "Load the demo accounts, milestones and meetings (idempotent: a re-run creates nothing; "
+        "on a later day it moves the demo's own dates to today). "
         "--scale N adds synthetic volume for benchmarks: N×50 users, N×500 milestones and "
         "N×100 meetings (also idempotent; a larger N tops up)."
     )
@@ -72,6 +73,8 @@ class Command(BaseCommand):
 
         if verbosity == 0:
             return
+        if demo.moved_from is not None:
+            self._moved(demo, today)
         self._summary("Demo data", demo)
         if synthetic is not None:
             self._summary(f"Synthetic data (scale {scale})", synthetic)
@@ -84,6 +87,14 @@ class Command(BaseCommand):
         width = max(len(login.email) for login in demo.logins)
         for login in demo.logins:
             self.stdout.write(f"  {login.email:<{width}}  {login.role}")
+
+    def _moved(self, report: SeedReport, today) -> None:
+        days = (today - report.moved_from).days
+        moved = ", ".join(f"{count} {kind}" for kind, count in report.moved.items() if count)
+        self.stdout.write(
+            f"Demo dates moved {abs(days)} day(s) {'forward' if days > 0 else 'back'}, from "
+            f"{report.moved_from} to today ({today}): {moved or 'nothing to move'}."
+        )
 
     def _summary(self, title: str, report: SeedReport) -> None:
         if not report.total:
