@@ -405,7 +405,7 @@ def test_it_lets_the_cochair_write_their_sides_narrative(client, cochair_az, ene
     )
     page = client.get(response["Location"])
     assert [str(m) for m in page.context["messages"]] == ["Narrative saved."]
-    assert "<p>Grid study done.</p>\n\n<p>Next: tender.</p>" in page.content.decode()
+    assert "<p>Grid study done.</p>\n<p>Next: tender.</p>" in page.content.decode()
 
 
 def test_it_saves_a_narrative_through_htmx(client, cochair_us, energy):
@@ -656,18 +656,22 @@ def test_it_refuses_a_future_period_in_the_service(cochair_az, energy):
 # CSRF on the narrative POST: tests/fuzz/test_csrf.py.
 
 
-def test_it_escapes_the_narrative(client, cochair_az, member, energy):
+def test_it_renders_the_narrative_as_sanitised_markdown(client, cochair_az, member, energy):
     services.report_narrative_save(
         group=energy,
         period=Q3,
         side="az",
         user=cochair_az,
-        text='<script>alert(1)</script> <a href="x" hx-get="/">',
+        text="**Grid study** done.\n\n- tender\n\n"
+        '<script>alert(1)</script> <a href="x" hx-get="/">',
         version=0,
     )
     body = get(client, member, "/groups/energy/report/2026-Q3/").content.decode()
-    assert "<script>alert(1)" not in body and 'hx-get="/"' not in body
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    text = body.split('<div class="narrative-text markdown">', 1)[1].split("</div>", 1)[0]
+    assert "<p><strong>Grid study</strong> done.</p>" in text
+    assert "<li>tender</li>" in text
+    assert "<script" not in body.split("</head>", 1)[1] and '<a href="x" hx-get' not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;a href" in text
 
 
 # --- printing -------------------------------------------------------------------------------
