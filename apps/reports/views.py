@@ -96,6 +96,7 @@ class ReportSection:
     narratives: list[NarrativeBlock]
     completed: FirstOf
     overdue: FirstOf
+    due_later: FirstOf
     coming: FirstOf
     decisions: FirstOf
 
@@ -133,7 +134,7 @@ def _narrative_blocks(
 def _report_sections(
     *, request, groups: list[WorkingGroup], moment: selectors.ReportMoment, page: str
 ) -> list[ReportSection]:
-    """Each group's part of the report: six queries, whatever the number of groups,
+    """Each group's part of the report: seven queries, whatever the number of groups,
     milestones or decisions."""
     ids = [group.pk for group in groups]
     period = moment.period
@@ -142,6 +143,7 @@ def _report_sections(
     lists = {
         "completed": selectors.report_completed(group_ids=ids, moment=moment),
         "overdue": selectors.report_overdue(group_ids=ids, moment=moment),
+        "due_later": selectors.report_due_later(group_ids=ids, moment=moment),
         "coming": selectors.report_coming(group_ids=ids, moment=moment),
         "decisions": selectors.report_decisions(group_ids=ids, moment=moment),
     }
@@ -263,7 +265,7 @@ def charter_report(request, period: str):
             "sections": sections,
             "totals": {
                 name: sum(getattr(section, name).total for section in sections)
-                for name in ("completed", "overdue", "coming", "decisions")
+                for name in ("completed", "overdue", "due_later", "coming", "decisions")
             },
             "picker_url": reverse("reports:charter_report_current"),
         },

@@ -364,7 +364,13 @@ def test_it_adds_up_the_groups_in_the_charter_report(client, member, energy, con
     milestone(connectivity, "Late too", due="2026-08-02")
     decision(connectivity, "Agreed", held=at("2026-07-20"))
     response = get(client, member, "/reports/2026-Q3/")
-    assert response.context["totals"] == {"completed": 0, "overdue": 2, "coming": 0, "decisions": 1}
+    assert response.context["totals"] == {
+        "completed": 0,
+        "overdue": 2,
+        "due_later": 0,
+        "coming": 0,
+        "decisions": 1,
+    }
     body = response.content.decode()
     assert 'href="#group-energy"' in body and 'id="group-connectivity"' in body
 
@@ -774,8 +780,8 @@ def test_it_pins_the_group_reports_query_count(
         )
     client.force_login(cochair_az)
     # session, user, group, my membership, charter (periods), group with RAG, narratives,
-    # co-chairs, completed, overdue, coming, decisions
-    with django_assert_num_queries(12):
+    # co-chairs, completed, overdue, due later, coming, decisions
+    with django_assert_num_queries(13):
         response = client.get(f"/groups/energy/report/{period}/")
     assert response.status_code == 200
     report = section(response)
@@ -791,8 +797,8 @@ def test_it_pins_the_charter_reports_query_count(
     add_data(connectivity, count, member)
     client.force_login(member)
     # session, user, charter (periods), visible groups with RAG, narratives, co-chairs,
-    # completed, overdue, coming, decisions
-    with django_assert_num_queries(10):
+    # completed, overdue, due later, coming, decisions
+    with django_assert_num_queries(11):
         response = client.get("/reports/2026-Q2/")
     assert response.status_code == 200
     assert response.context["totals"]["decisions"] == 2 * count
