@@ -62,11 +62,22 @@ class ReportMoment:
         return cls(period=period, live=False, day=period.end, at=period.end_at)
 
 
+def report_charter(*, today: dt.date) -> tuple[Charter | None, list[Period]]:
+    """The charter (for the report's title block) and the periods a report can be asked
+    for, latest first: from the quarter the charter was signed in to the current one. One
+    query (the charter)."""
+    charter = (
+        Charter.objects.order_by("-signed_on")
+        .only("signed_on", "title_en", "title_az", "title_ru")
+        .first()
+    )
+    periods = available_periods(first_day=charter.signed_on if charter else None, today=today)
+    return charter, periods
+
+
 def report_periods(*, today: dt.date) -> list[Period]:
-    """The periods a report can be asked for, latest first: from the quarter the charter
-    was signed in to the current one. One query (the charter)."""
-    charter = Charter.objects.order_by("-signed_on").only("signed_on").first()
-    return available_periods(first_day=charter.signed_on if charter else None, today=today)
+    """The periods of ``report_charter``, without the charter. One query."""
+    return report_charter(today=today)[1]
 
 
 def status_at(at: dt.datetime) -> Case:

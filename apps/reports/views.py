@@ -166,11 +166,13 @@ def _report_sections(
 
 
 def _report_context(
-    *, periods: list[Period], moment: selectors.ReportMoment, today: dt.date
+    *, request, charter, periods: list[Period], moment: selectors.ReportMoment, today: dt.date
 ) -> dict:
     period = moment.period
     position = periods.index(period)
     return {
+        "charter": charter,
+        "prepared_by": request.user.get_full_name(),
         "period": period,
         "moment": moment,
         "periods": periods,
@@ -190,7 +192,7 @@ def _group_report_context(request, group: WorkingGroup, period_value: str, *, bl
     """The group's report page; ``block`` replaces the narrative of its side (after a
     refused save, to show the co-chair's text with the errors or the conflict)."""
     now, today = timezone.now(), today_for(request.user)
-    periods = selectors.report_periods(today=today)
+    charter, periods = selectors.report_charter(today=today)
     period = period_or_404(period_value, periods=periods)
     moment = selectors.ReportMoment.of(period, today=today, now=now)
     groups = selectors.report_groups(
@@ -204,7 +206,9 @@ def _group_report_context(request, group: WorkingGroup, period_value: str, *, bl
             for existing in sections[0].narratives
         ]
     return {
-        **_report_context(periods=periods, moment=moment, today=today),
+        **_report_context(
+            request=request, charter=charter, periods=periods, moment=moment, today=today
+        ),
         "group": groups[0],
         "section": sections[0],
         "picker_url": reverse("reports:group_report_current", args=[group.slug]),
@@ -251,7 +255,7 @@ def charter_report_current(request):
 def charter_report(request, period: str):
     """Every working group the user may see, joined in one printable report."""
     now, today = timezone.now(), today_for(request.user)
-    periods = selectors.report_periods(today=today)
+    charter, periods = selectors.report_charter(today=today)
     period = period_or_404(period, periods=periods)
     moment = selectors.ReportMoment.of(period, today=today, now=now)
     groups = selectors.report_groups(groups=groups_visible_to(user=request.user), moment=moment)
@@ -261,7 +265,9 @@ def charter_report(request, period: str):
         request,
         REPORT_CHARTER,
         {
-            **_report_context(periods=periods, moment=moment, today=today),
+            **_report_context(
+                request=request, charter=charter, periods=periods, moment=moment, today=today
+            ),
             "sections": sections,
             "totals": {
                 name: sum(getattr(section, name).total for section in sections)

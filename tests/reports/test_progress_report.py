@@ -326,7 +326,7 @@ def test_it_shows_the_group_name_period_and_status(client, member, energy):
     body = get(client, member, "/groups/energy/report/2026-Q2/").content.decode()
     assert energy.name_en in body
     assert "Progress report, 2026-Q2" in body
-    assert "Period: April 1, 2026 to June 30, 2026." in body
+    assert "Q2 2026, 1 April – 30 June 2026" in body
     assert "The period is closed" in body
     assert '<span class="rag rag-green">Green</span>' in body
 

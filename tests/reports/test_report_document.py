@@ -1,5 +1,5 @@
-"""The progress report as an official document: every open milestone of the quarter in one
-section.
+"""The progress report as an official document: its title block, and every open milestone of
+the quarter in one section.
 
 The clock is frozen on 15 August 2026 (2026-Q3: 1 July to 30 September), as in
 test_progress_report.py, whose helpers these tests use.
@@ -65,3 +65,28 @@ def test_it_adds_the_due_later_column_to_the_charter_report(client, member, ener
     response = get(client, member, "/reports/2026-Q3/")
     assert response.context["totals"]["due_later"] == 2
     assert '<th scope="col" class="num">Due later this quarter</th>' in response.content.decode()
+
+
+# --- the title block ------------------------------------------------------------------------
+
+
+def title_block(response) -> str:
+    body = response.content.decode()
+    return body.split('<header class="report-head">', 1)[1].split("</header>", 1)[0]
+
+
+def test_it_opens_the_group_report_with_a_title_block(client, member, energy):
+    member.display_name = "Mina Member"
+    member.language = "en"
+    member.save(update_fields=["display_name", "language"])
+    head = title_block(get(client, member, "/groups/energy/report/2026-Q3/"))
+    assert "Charter on Strategic Partnership between" in head
+    assert f"<dd>{energy.name_en}</dd>" in head
+    assert "Q3 2026, 1 July – 30 September 2026" in head
+    assert "Prepared on Aug. 15, 2026 by Mina Member." in head
+
+
+def test_it_names_all_groups_in_the_charter_reports_title_block(client, member, energy):
+    head = title_block(get(client, member, "/reports/2026-Q2/"))
+    assert "<dd>All groups</dd>" in head
+    assert "Q2 2026, 1 April – 30 June 2026" in head
