@@ -1,9 +1,15 @@
-"""The progress report as an official document: its title block, and every open milestone of
-the quarter in one section.
+"""The progress report as an official document: its title block, every open milestone of the
+quarter in one section, and the print stylesheet's page numbers and unbroken status tags (the
+narratives as sanitised Markdown: test_progress_report.py).
 
 The clock is frozen on 15 August 2026 (2026-Q3: 1 July to 30 September), as in
 test_progress_report.py, whose helpers these tests use.
 """
+
+import re
+from pathlib import Path
+
+from django.conf import settings
 
 from apps.milestones.models import Milestone, Status
 from tests.reports.test_progress_report import at, frozen, get, milestone, section  # noqa: F401
@@ -90,3 +96,14 @@ def test_it_names_all_groups_in_the_charter_reports_title_block(client, member, 
     head = title_block(get(client, member, "/reports/2026-Q2/"))
     assert "<dd>All groups</dd>" in head
     assert "Q2 2026, 1 April – 30 June 2026" in head
+
+
+# --- print ----------------------------------------------------------------------------------
+
+
+def test_it_numbers_the_printed_pages_and_keeps_status_tags_whole():
+    css = (Path(settings.BASE_DIR) / "static/css/print.css").read_text()
+    assert re.search(r'@bottom-right \{ content: counter\(page\) " / " counter\(pages\);', css)
+    tags = re.search(r"\.rag, \.ms-status, \.badge \{([^}]+)\}", css)[1]
+    for rule in ("break-inside: avoid", "white-space: nowrap", "print-color-adjust: exact"):
+        assert rule in tags, rule
