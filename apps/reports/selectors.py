@@ -62,11 +62,22 @@ class ReportMoment:
         return cls(period=period, live=False, day=period.end, at=period.end_at)
 
 
+def report_charter(*, today: dt.date) -> tuple[Charter | None, list[Period]]:
+    """The charter (for the report's title block) and the periods a report can be asked
+    for, latest first: from the quarter the charter was signed in to the current one. One
+    query (the charter)."""
+    charter = (
+        Charter.objects.order_by("-signed_on")
+        .only("signed_on", "title_en", "title_az", "title_ru")
+        .first()
+    )
+    periods = available_periods(first_day=charter.signed_on if charter else None, today=today)
+    return charter, periods
+
+
 def report_periods(*, today: dt.date) -> list[Period]:
-    """The periods a report can be asked for, latest first: from the quarter the charter
-    was signed in to the current one. One query (the charter)."""
-    charter = Charter.objects.order_by("-signed_on").only("signed_on").first()
-    return available_periods(first_day=charter.signed_on if charter else None, today=today)
+    """The periods of ``report_charter``, without the charter. One query."""
+    return report_charter(today=today)[1]
 
 
 def status_at(at: dt.datetime) -> Case:
@@ -165,36 +176,17 @@ def report_completed(
     )
 
 
-def report_overdue(
-    *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
+def _open_due(
+    *, group_ids: list[int], moment: ReportMoment, limit: int, **due_date
 ) -> dict[int, FirstOf]:
-    """Milestones overdue at the report's moment (open then, due before its charter day),
-    oldest due date first, with ``status_then``."""
-    milestones = (
-        _milestones_then(moment)
-        .filter(group_id__in=group_ids, status_then__in=OPEN_STATUSES, due_date__lt=moment.day)
-        .select_related("owner")
-    )
-    return _capped_per_group(
-        milestones,
-        group_field="group_id",
-        order_by=[F("due_date").asc(), F("pk").asc()],
-        limit=limit,
-    )
-
-
-def report_coming(
-    *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
-) -> dict[int, FirstOf]:
-    """Milestones due in the next period and open at the report's moment, by due date."""
-    following = moment.period.next
+    """Milestones open at the report's moment whose due date passes the ``due_date__*``
+    lookups, oldest due date first, with ``status_then``."""
     milestones = (
         _milestones_then(moment)
         .filter(
             group_id__in=group_ids,
             status_then__in=OPEN_STATUSES,
-            due_date__gte=following.start,
-            due_date__lt=following.end,
+            **{f"due_date__{lookup}": day for lookup, day in due_date.items()},
         )
         .select_related("owner")
     )
@@ -203,6 +195,36 @@ def report_coming(
         group_field="group_id",
         order_by=[F("due_date").asc(), F("pk").asc()],
         limit=limit,
+    )
+
+
+def report_overdue(
+    *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
+) -> dict[int, FirstOf]:
+    """Milestones overdue at the report's moment (open then, due before its charter day),
+    oldest due date first, with ``status_then``."""
+    return _open_due(group_ids=group_ids, moment=moment, limit=limit, lt=moment.day)
+
+
+def report_due_later(
+    *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
+) -> dict[int, FirstOf]:
+    """Milestones open at the report's moment and due later in the period: from its charter
+    day (today included) to the period's last day, by due date. Together with
+    ``report_overdue`` (due before that day) every milestone open and due in the period is
+    in one list. Empty for a closed period, whose day is the end of the period."""
+    return _open_due(
+        group_ids=group_ids, moment=moment, limit=limit, gte=moment.day, lt=moment.period.end
+    )
+
+
+def report_coming(
+    *, group_ids: list[int], moment: ReportMoment, limit: int = REPORT_LIST_LIMIT
+) -> dict[int, FirstOf]:
+    """Milestones due in the next period and open at the report's moment, by due date."""
+    following = moment.period.next
+    return _open_due(
+        group_ids=group_ids, moment=moment, limit=limit, gte=following.start, lt=following.end
     )
 
 

@@ -96,6 +96,7 @@ class ReportSection:
     narratives: list[NarrativeBlock]
     completed: FirstOf
     overdue: FirstOf
+    due_later: FirstOf
     coming: FirstOf
     decisions: FirstOf
 
@@ -133,7 +134,7 @@ def _narrative_blocks(
 def _report_sections(
     *, request, groups: list[WorkingGroup], moment: selectors.ReportMoment, page: str
 ) -> list[ReportSection]:
-    """Each group's part of the report: six queries, whatever the number of groups,
+    """Each group's part of the report: seven queries, whatever the number of groups,
     milestones or decisions."""
     ids = [group.pk for group in groups]
     period = moment.period
@@ -142,6 +143,7 @@ def _report_sections(
     lists = {
         "completed": selectors.report_completed(group_ids=ids, moment=moment),
         "overdue": selectors.report_overdue(group_ids=ids, moment=moment),
+        "due_later": selectors.report_due_later(group_ids=ids, moment=moment),
         "coming": selectors.report_coming(group_ids=ids, moment=moment),
         "decisions": selectors.report_decisions(group_ids=ids, moment=moment),
     }
@@ -164,11 +166,13 @@ def _report_sections(
 
 
 def _report_context(
-    *, periods: list[Period], moment: selectors.ReportMoment, today: dt.date
+    *, request, charter, periods: list[Period], moment: selectors.ReportMoment, today: dt.date
 ) -> dict:
     period = moment.period
     position = periods.index(period)
     return {
+        "charter": charter,
+        "prepared_by": request.user.get_full_name(),
         "period": period,
         "moment": moment,
         "periods": periods,
@@ -188,7 +192,7 @@ def _group_report_context(request, group: WorkingGroup, period_value: str, *, bl
     """The group's report page; ``block`` replaces the narrative of its side (after a
     refused save, to show the co-chair's text with the errors or the conflict)."""
     now, today = timezone.now(), today_for(request.user)
-    periods = selectors.report_periods(today=today)
+    charter, periods = selectors.report_charter(today=today)
     period = period_or_404(period_value, periods=periods)
     moment = selectors.ReportMoment.of(period, today=today, now=now)
     groups = selectors.report_groups(
@@ -202,7 +206,9 @@ def _group_report_context(request, group: WorkingGroup, period_value: str, *, bl
             for existing in sections[0].narratives
         ]
     return {
-        **_report_context(periods=periods, moment=moment, today=today),
+        **_report_context(
+            request=request, charter=charter, periods=periods, moment=moment, today=today
+        ),
         "group": groups[0],
         "section": sections[0],
         "picker_url": reverse("reports:group_report_current", args=[group.slug]),
@@ -249,7 +255,7 @@ def charter_report_current(request):
 def charter_report(request, period: str):
     """Every working group the user may see, joined in one printable report."""
     now, today = timezone.now(), today_for(request.user)
-    periods = selectors.report_periods(today=today)
+    charter, periods = selectors.report_charter(today=today)
     period = period_or_404(period, periods=periods)
     moment = selectors.ReportMoment.of(period, today=today, now=now)
     groups = selectors.report_groups(groups=groups_visible_to(user=request.user), moment=moment)
@@ -259,11 +265,13 @@ def charter_report(request, period: str):
         request,
         REPORT_CHARTER,
         {
-            **_report_context(periods=periods, moment=moment, today=today),
+            **_report_context(
+                request=request, charter=charter, periods=periods, moment=moment, today=today
+            ),
             "sections": sections,
             "totals": {
                 name: sum(getattr(section, name).total for section in sections)
-                for name in ("completed", "overdue", "coming", "decisions")
+                for name in ("completed", "overdue", "due_later", "coming", "decisions")
             },
             "picker_url": reverse("reports:charter_report_current"),
         },
