@@ -91,6 +91,8 @@ AXIS_COLOUR = "#444444"
 GRID_COLOUR = "#d0d7de"
 TODAY_COLOUR = "#b42318"
 INK_COLOUR = "#1f2328"
+#: A white outline drawn under a label, so that the grid lines it crosses do not cut through it.
+HALO = ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
 
 
 @dataclass(frozen=True)
@@ -369,7 +371,7 @@ def _timeline_drawing(
             f'<g class="lane"><line x1="{axis.x0}" x2="{axis.x1}" y1="{_n(y)}" y2="{_n(y)}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
             + key
-            + f'<text x="{_n(text_at[0])}" y="{_n(text_at[1])}" fill="{AXIS_COLOUR}">'
+            + f'<text x="{_n(text_at[0])}" y="{_n(text_at[1])}" fill="{AXIS_COLOUR}"{HALO}>'
             f"{escape(_status_label(status))}</text></g>"
         )
     # Month ticks and the axis.
@@ -412,7 +414,9 @@ def _timeline_drawing(
         if not in_lane:
             continue
         y = lane_y(status, layout) + 7 + number_size
-        parts.append(f'<g class="lane-numbers" font-size="{number_size}" fill="{AXIS_COLOUR}">')
+        parts.append(
+            f'<g class="lane-numbers" font-size="{number_size}" fill="{AXIS_COLOUR}"{HALO}>'
+        )
         parts.extend(
             f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle">{escape(text)}</text>'
             for x, text in number_labels(in_lane, font_size=number_size, width=layout.width)
