@@ -36,9 +36,10 @@ TIMELINE_LIMIT = 200
 class Layout:
     """One layout of a chart, in viewBox units.
 
-    ``wide`` is shown when the chart's box is at least about ``width`` × 11/12 CSS px wide (so
-    that 12-unit text stays at 11 px or more), ``compact`` below that: 13-unit text in a
-    320-unit-wide box stays above 11 px down to a 280 px wide box."""
+    ``wide`` is shown when the chart's box is 46rem (736 px) or wider, so that its 12-unit text
+    on an 800-unit width is 11 px or more; ``compact`` below that. In the compact 320 units the
+    13-unit text stays at 11 px or more down to a 271 px wide box, the timeline's 12-unit
+    numbers down to 294 px (a 390 px phone gives the chart about 316 px)."""
 
     name: str  # "wide" or "compact": the class chart-<name>
     width: int
