@@ -165,8 +165,85 @@ def test_it_shows_no_milestones_yet_for_an_empty_timeline():
 
 def test_it_lists_the_data_in_a_hidden_table():
     markup = charts.timeline_svg(marks=[mark(1, "Grid link", dt.date(2026, 7, 1))], today=TODAY)
-    assert '<table class="visually-hidden">' in markup
-    assert "<td>Grid link</td><td>1 July 2026</td><td>Planned</td>" in markup
+    assert '<div class="visually-hidden chart-data"><table>' in markup
+    assert "<td>1</td><td>Grid link</td><td>1 July 2026</td><td>Planned</td>" in markup
+    # A toggle shows the same table on screen (static/css/charts.css).
+    assert '<details class="chart-data-toggle"><summary>Show the data as a table' in markup
+
+
+def svgs_of(markup: str) -> list[ET.Element]:
+    """The chart's drawings in ``markup`` (not the legend's keys): wide and compact."""
+    return [
+        ET.fromstring(match.group(0))  # noqa: S314 — our own markup
+        for match in re.finditer(r'<svg class="chart chart-.*?</svg>', str(markup), re.S)
+    ]
+
+
+def test_it_draws_each_chart_wide_and_compact():
+    """Two drawings of the same data: the CSS shows the one that fits (static/css/charts.css);
+    the compact one is 320 units wide, with bigger text and at most four month labels."""
+    marks = [mark(1, "A", dt.date(2026, 1, 10)), mark(2, "B", dt.date(2026, 11, 3))]
+    per_week = {dt.date(2026, 1, 5): 1}
+    for markup in (
+        charts.timeline_svg(marks=marks, today=TODAY),
+        charts.burnup_svg(completed_per_week=per_week, total=3, today=TODAY),
+        charts.progress_bars_svg(groups=[GroupBar("Energy", 50, 60)]),
+        charts.timeline_svg(marks=[], today=TODAY),
+    ):
+        wide, compact = svgs_of(markup)
+        assert wide.get("class") == "chart chart-wide"
+        assert compact.get("class") == "chart chart-compact"
+        assert compact.get("id") == wide.get("id") + "-compact"
+        assert accessible_name(wide) == accessible_name(compact)
+        assert compact.get("viewBox").split()[2] == "320"
+        assert int(compact.get("font-size")) >= 13
+    wide, compact = svgs_of(charts.timeline_svg(marks=marks, today=TODAY))
+    ticks = [g for g in compact.iter(f"{SVG}g") if g.get("class") == "tick"]
+    assert 2 <= len(ticks) <= 4
+    assert len([g for g in wide.iter(f"{SVG}g") if g.get("class") == "tick"]) == 12
+    # Every label stays inside the 320 units: the month labels are moved in from the edges.
+    for text in compact.iter(f"{SVG}text"):
+        half = charts.text_width(text.text, 13) / 2
+        if text.get("text-anchor") == "middle":
+            assert half <= float(text.get("x")) <= 320 - half, text.text
+
+
+def test_it_numbers_the_marks_lane_by_lane_as_in_the_table():
+    marks = [
+        mark(1, "Planned early", dt.date(2026, 5, 1), Status.PLANNED),
+        mark(2, "Blocked late", dt.date(2026, 9, 1), Status.BLOCKED),
+        mark(3, "Blocked early", dt.date(2026, 6, 1), Status.BLOCKED),
+        mark(4, "Done", dt.date(2026, 4, 1), Status.DONE),
+    ]
+    assert charts.timeline_numbers(marks) == {3: 1, 2: 2, 1: 3, 4: 4}
+    markup = charts.timeline_svg(marks=marks, today=TODAY)
+    wide = svg_of(markup)
+    numbered = {
+        g.get("data-due"): g.get("data-number")
+        for g in wide.iter(f"{SVG}g")
+        if g.get("data-number")
+    }
+    assert numbered == {"2026-06-01": "1", "2026-09-01": "2", "2026-05-01": "3", "2026-04-01": "4"}
+    labels = [t.text for g in wide.iter(f"{SVG}g") if g.get("class") == "lane-numbers" for t in g]
+    assert labels == ["1", "2", "3", "4"]
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", str(markup))
+    assert rows == [
+        ("1", "Blocked early"),
+        ("2", "Blocked late"),
+        ("3", "Planned early"),
+        ("4", "Done"),
+    ]
+
+
+def test_it_merges_the_numbers_of_marks_too_close_to_label_one_by_one():
+    labels = charts.number_labels(
+        [(100, 1), (103, 2), (106, 3), (200, 4), (300, 5), (304, 6)], font_size=12, width=320
+    )
+    assert [text for _x, text in labels] == ["1–3", "4", "5–6"]
+    assert labels[0][0] == pytest.approx(103)
+    # Near the edge, a label moves in so as to stay inside the chart.
+    [(x, text)] = charts.number_labels([(318, 12)], font_size=12, width=320)
+    assert x + charts.text_width(text, 12) / 2 <= 320
 
 
 # --- burn-up ----------------------------------------------------------------------------------
@@ -186,7 +263,8 @@ def test_it_adds_up_completions_week_by_week():
 
 def test_it_draws_the_burnup_points_and_the_total_line():
     per_week = {dt.date(2026, 5, 25): 2, dt.date(2026, 6, 8): 3}
-    svg = svg_of(charts.burnup_svg(completed_per_week=per_week, total=10, today=TODAY))
+    markup = charts.burnup_svg(completed_per_week=per_week, total=10, today=TODAY)
+    svg = svg_of(markup)
     x0, x1 = charts.BU_LEFT, charts.BU_WIDTH - charts.BU_RIGHT
     start, end = dt.date(2026, 5, 25), dt.date(2026, 6, 15)
     top, height = charts.BU_TOP, charts.BU_PLOT_HEIGHT
@@ -210,8 +288,12 @@ def test_it_draws_the_burnup_points_and_the_total_line():
     assert float(total.get("y1")) == pytest.approx(y(10))
     assert total.get("stroke-dasharray")  # dashed: not told apart by colour alone
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    assert {"Total: 10", "Done: 5", "Completed (cumulative)", "Total scope"} <= set(texts)
+    assert {"Total: 10", "Done: 5"} <= set(texts)
     assert {"Week of completion", "Milestones"} <= set(texts)
+    # The legend is HTML under the chart, where it wraps in any language.
+    legend = re.search(r'<ul class="chart-legend">.*?</ul>', str(markup), re.S).group(0)
+    for text in ("Completed (cumulative)", "Done: 5", "Total scope", "Total: 10"):
+        assert text in legend
 
 
 def test_it_names_the_burnup_and_summarises_it():
@@ -337,7 +419,7 @@ def test_it_caps_the_timeline_and_keeps_the_queries_constant(
         response = client.get("/groups/energy/")
     body = response.content.decode()
     drawn = body.count('<g class="mark ')
-    assert drawn == min(count, charts.TIMELINE_LIMIT)
+    assert drawn == 2 * min(count, charts.TIMELINE_LIMIT)  # the wide and the compact drawing
     if count > charts.TIMELINE_LIMIT:
         assert f"…and {count - charts.TIMELINE_LIMIT} more milestones" in body
     with django_assert_num_queries(12):
