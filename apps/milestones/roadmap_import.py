@@ -151,6 +151,33 @@ def can_import(*, user) -> bool:
     return user.is_staff or Membership.objects.filter(user=user, role=Role.CO_CHAIR).exists()
 
 
+def example_milestone(*, user, today: datetime.date) -> Milestone | None:
+    """An unsaved milestone the import would accept from ``user``, for the downloadable
+    template: in the first group they may import into (None when there is none)."""
+    if user.is_staff:
+        group = WorkingGroup.objects.select_related("section").first()
+    else:
+        membership = (
+            Membership.objects.select_related("group__section")
+            .filter(user=user, role=Role.CO_CHAIR)
+            .order_by("group__position", "group__slug")
+            .first()
+        )
+        group = membership.group if membership else None
+    if group is None:
+        return None
+    return Milestone(
+        external_ref="EXAMPLE-1",
+        group=group,
+        section=group.section,
+        title=_("Example milestone: replace this row with your own, or delete it"),
+        description=_("An example row from the template. Delete it before you upload the file."),
+        due_date=datetime.date(today.year, 12, 31),
+        status=Status.PLANNED,
+        progress=0,
+    )
+
+
 def _display(name: str, value: Any) -> str:
     if name == "section":
         return value.slug if value else "—"
