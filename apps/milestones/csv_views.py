@@ -1,7 +1,11 @@
 """Milestone CSV export (any filtered list) and the roadmap import page.
 
 The import page works in two steps: upload → preview (every error with line and column,
-or what would be created / changed / left alone), then Confirm → import. The uploaded file
+or what would be created / changed / left alone, and what confirming would empty), then
+Confirm → import, answered with a banner that links to the imported groups' milestones (kept
+in the session across the redirect without JavaScript). The page names columns and statuses
+by their labels; the file keeps its machine-stable headers and values, and the template the
+page offers (``milestones_import_template``) has them plus one example row. The uploaded file
 is kept in the session between the steps, named by its SHA-256; the confirmation carries
 that hash and the plan's fingerprint, and the file is validated again before anything is
 written. If the milestones changed since the preview, the confirmation answers 409 with the
@@ -10,9 +14,9 @@ new preview.
 
 import base64
 import hashlib
+from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
@@ -20,24 +24,54 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core.time import today_for
 from apps.milestones import selectors
 from apps.milestones.forms import MilestoneFilterForm
-from apps.milestones.roadmap_csv import COLUMNS, MAX_BYTES, MAX_ROWS, write_roadmap
+from apps.milestones.models import Status
+from apps.milestones.roadmap_csv import (
+    COLUMN_LABELS,
+    COLUMNS,
+    MAX_BYTES,
+    MAX_ROWS,
+    write_roadmap,
+)
 from apps.milestones.roadmap_import import (
     ImportPlan,
     RoadmapInvalid,
     can_import,
+    example_milestone,
     roadmap_import,
     roadmap_plan,
 )
 
 IMPORT = "milestones/import.html"
 SESSION_KEY = "roadmap_import"
+#: The result of the last confirmed import, shown once on the page the confirmation
+#: redirects to (without JavaScript).
+DONE_KEY = "roadmap_import_done"
+TEMPLATE_FILENAME = "milestones-template.csv"
+
+#: What goes in each column, for the page's table of columns.
+COLUMN_HINTS = {
+    "external_ref": gettext_lazy(
+        "Required. Your own identifier for the milestone, for example EN-1. Importing a row "
+        "with the same reference again updates that milestone."
+    ),
+    "group": gettext_lazy("Required. The group's short name, for example energy."),
+    "section": gettext_lazy("The charter section's short name; blank for the group's own."),
+    "title": gettext_lazy("Required."),
+    "description": gettext_lazy("A blank cell empties the milestone's description."),
+    "owner_email": gettext_lazy(
+        "The owner's email address; a blank cell leaves the milestone without an owner."
+    ),
+    "due_date": gettext_lazy("Required, written as YYYY-MM-DD, for example 2026-06-30."),
+    "status": gettext_lazy("Required: one of the values below."),
+    "progress": gettext_lazy("Required: a whole number from 0 to 100."),
+}
 
 
 @login_required
@@ -60,6 +94,24 @@ def milestones_export(request: HttpRequest) -> StreamingHttpResponse:
     )
     filename = f"milestones-{today_for(user).isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+@require_safe
+def milestones_import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV file to fill in: the header row the import reads and one example row (in a
+    group the user may import into), written exactly as an export writes milestones."""
+    if not can_import(user=request.user):
+        raise PermissionDenied(_("Only co-chairs and staff can import milestones."))
+    example = example_milestone(user=request.user, today=today_for(request.user))
+    response = HttpResponse(
+        b"".join(write_roadmap([example] if example else [])),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILENAME}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -111,9 +163,75 @@ class ConfirmForm(forms.Form):
     plan = forms.CharField(max_length=64, min_length=64)
 
 
-def _context(**extra) -> dict:
+def _consequences(plan: ImportPlan) -> list[str]:
+    """What confirming ``plan`` would do, one sentence a consequence."""
+    sentences = []
+    if plan.created:
+        sentences.append(
+            ngettext(
+                "%(count)s milestone will be created.",
+                "%(count)s milestones will be created.",
+                plan.created,
+            )
+            % {"count": plan.created}
+        )
+    if plan.updated:
+        sentences.append(
+            ngettext(
+                "%(count)s milestone will be updated.",
+                "%(count)s milestones will be updated.",
+                plan.updated,
+            )
+            % {"count": plan.updated}
+        )
+    for name, count in plan.emptied().items():
+        if name == "description":
+            text = ngettext(
+                "%(count)s description will be emptied.",
+                "%(count)s descriptions will be emptied.",
+                count,
+            )
+        elif name == "owner":
+            text = ngettext(
+                "%(count)s milestone will lose its owner.",
+                "%(count)s milestones will lose their owner.",
+                count,
+            )
+        else:
+            text = ngettext(
+                "%(count)s value of “%(column)s” will be emptied.",
+                "%(count)s values of “%(column)s” will be emptied.",
+                count,
+            )
+        sentences.append(text % {"count": count, "column": COLUMN_LABELS.get(name, name)})
+    return sentences
+
+
+def _done(result: dict) -> dict:
+    """The banner of a confirmed import, from what ``_confirm`` keeps (plain data, so it can
+    wait in the session for the redirect)."""
+    list_url = reverse("milestones:list")
     return {
-        "columns": COLUMNS,
+        "message": _(
+            "Import done: %(created)s created, %(updated)s changed, %(unchanged)s unchanged."
+        )
+        % result,
+        "groups": [
+            {"name": name, "url": f"{list_url}?{urlencode({'group': slug})}"}
+            for slug, name in result["groups"]
+        ],
+    }
+
+
+def _context(**extra) -> dict:
+    plan = extra.get("plan")
+    return {
+        "columns": [
+            {"name": name, "label": COLUMN_LABELS[name], "hint": COLUMN_HINTS[name]}
+            for name in COLUMNS
+        ],
+        "statuses": Status.choices,
+        "consequences": _consequences(plan) if plan is not None and plan.is_valid else [],
         "max_rows": MAX_ROWS,
         "upload": UploadForm(),
         "plan": None,
@@ -191,16 +309,15 @@ def _confirm(request) -> HttpResponse:
     except RoadmapInvalid as invalid:
         return _page(request, {"plan": invalid.plan, "filename": filename}, status=422)
     request.session.pop(SESSION_KEY, None)
-    message = _(
-        "Import done: %(created)s created, %(updated)s changed, %(unchanged)s unchanged."
-    ) % {
+    result = {
         "created": plan.created,
         "updated": plan.updated,
         "unchanged": plan.unchanged,
+        "groups": [[group.slug, group.name] for group in plan.groups()],
     }
     if request.htmx:
-        return _page(request, {"result": message})
-    messages.success(request, message)
+        return _page(request, {"result": _done(result)})
+    request.session[DONE_KEY] = result
     return redirect(reverse("milestones:import"))
 
 
@@ -219,7 +336,12 @@ def _milestones_import(request: HttpRequest) -> HttpResponse:
     if not can_import(user=request.user):
         raise PermissionDenied(_("Only co-chairs and staff can import milestones."))
     if request.method != "POST":
-        return _page(request, {})
+        done = request.session.pop(DONE_KEY, None)
+        try:
+            result = _done(done) if done else None
+        except (KeyError, TypeError, ValueError):  # not what _confirm keeps: no banner
+            result = None
+        return _page(request, {"result": result})
     if request.POST.get("action") == "confirm":
         return _confirm(request)
     too_large = getattr(request, "roadmap_too_large", False)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.milestones.models import Milestone
 
@@ -39,12 +40,31 @@ COLUMNS: Final = (
     "status",
     "progress",
 )
+#: What a person reads for each column (the headers themselves stay as in ``COLUMNS``).
+COLUMN_LABELS: Final = {
+    "external_ref": gettext_lazy("Reference"),
+    "group": gettext_lazy("Group"),
+    "section": gettext_lazy("Charter section"),
+    "title": gettext_lazy("Title"),
+    "description": gettext_lazy("Description"),
+    "owner_email": gettext_lazy("Owner"),
+    "due_date": gettext_lazy("Due date"),
+    "status": gettext_lazy("Status"),
+    "progress": gettext_lazy("Progress (%)"),
+}
 MAX_BYTES: Final = 2 * 1024 * 1024
 MAX_ROWS: Final = 5000
 BOM: Final = "\ufeff"
 
 _FORMULA: Final = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED: Final = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def column_label(name: str | None) -> str:
+    """The label of a column for a page ("" for none, the name itself for an unknown one)."""
+    if not name:
+        return ""
+    return str(COLUMN_LABELS.get(name, name))
 
 
 def escape_cell(value: str) -> str:
@@ -64,6 +84,11 @@ class CsvError:
     line: int | None
     column: str | None
     message: str
+
+    @property
+    def column_label(self) -> str:
+        """The column as a page names it ("Reference", not ``external_ref``)."""
+        return column_label(self.column)
 
     def __str__(self) -> str:
         if self.line is not None and self.column:

@@ -35,7 +35,7 @@ from apps.milestones import limits
 from apps.milestones import services as milestone_services
 from apps.milestones.access import OWNER_ROLES
 from apps.milestones.models import Milestone, Status
-from apps.milestones.roadmap_csv import CsvError, CsvRow, parse_roadmap
+from apps.milestones.roadmap_csv import CsvError, CsvRow, column_label, parse_roadmap
 
 CREATE: Final = "create"
 UPDATE: Final = "update"
@@ -44,6 +44,8 @@ UNCHANGED: Final = "unchanged"
 FIELDS: Final = ("title", "description", "section", "owner", "due_date", "status", "progress")
 TEXT_FIELDS: Final = ("title", "description", "section")
 SIGN_OFF_STATUSES: Final = (Status.DONE, Status.AWAITING_SIGNOFF)
+#: The CSV column each compared field comes from.
+FIELD_COLUMNS: Final = {"owner": "owner_email"}
 
 
 class RoadmapInvalid(Exception):
@@ -56,9 +58,26 @@ class RoadmapInvalid(Exception):
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One field of a milestone an import changes: ``old`` and ``new`` as shown ("—" for
+    nothing); ``emptied`` when the row leaves the field blank."""
+
     field: str
     old: str
     new: str
+    emptied: bool = False
+
+    @property
+    def label(self) -> str:
+        """The field as a page names it (its column's label)."""
+        return column_label(FIELD_COLUMNS.get(self.field, self.field))
+
+    @property
+    def old_label(self) -> str:
+        return Status.label_of(self.old) if self.field == "status" else self.old
+
+    @property
+    def new_label(self) -> str:
+        return Status.label_of(self.new) if self.field == "status" else self.new
 
 
 @dataclass
@@ -96,6 +115,20 @@ class ImportPlan:
     def unchanged(self) -> int:
         return self.count(UNCHANGED)
 
+    def emptied(self) -> dict[str, int]:
+        """Field → how many existing milestones the import would leave without it."""
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            for change in row.changes:
+                if change.emptied:
+                    counts[change.field] = counts.get(change.field, 0) + 1
+        return counts
+
+    def groups(self) -> list[WorkingGroup]:
+        """The groups the file's rows belong to, in the groups' order."""
+        found = {row.group.pk: row.group for row in self.rows}
+        return sorted(found.values(), key=lambda group: (group.position, group.slug))
+
     @property
     def fingerprint(self) -> str:
         """A digest of what the import would do: if it differs between the preview and the
@@ -116,6 +149,33 @@ def can_import(*, user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_staff or Membership.objects.filter(user=user, role=Role.CO_CHAIR).exists()
+
+
+def example_milestone(*, user, today: datetime.date) -> Milestone | None:
+    """An unsaved milestone the import would accept from ``user``, for the downloadable
+    template: in the first group they may import into (None when there is none)."""
+    if user.is_staff:
+        group = WorkingGroup.objects.select_related("section").first()
+    else:
+        membership = (
+            Membership.objects.select_related("group__section")
+            .filter(user=user, role=Role.CO_CHAIR)
+            .order_by("group__position", "group__slug")
+            .first()
+        )
+        group = membership.group if membership else None
+    if group is None:
+        return None
+    return Milestone(
+        external_ref="EXAMPLE-1",
+        group=group,
+        section=group.section,
+        title=_("Example milestone: replace this row with your own, or delete it"),
+        description=_("An example row from the template. Delete it before you upload the file."),
+        due_date=datetime.date(today.year, 12, 31),
+        status=Status.PLANNED,
+        progress=0,
+    )
 
 
 def _display(name: str, value: Any) -> str:
@@ -292,20 +352,25 @@ class _Checker:
 
         status = raw["status"]
         if status not in Status.values:
+            choices = ", ".join(f"{value} ({label})" for value, label in Status.choices)
             error(
                 "status",
-                _("“%(value)s” is not a status; use one of: %(choices)s.")
-                % {"value": status, "choices": ", ".join(Status.values)},
+                _("“%(value)s” is not a status; write one of: %(choices)s.")
+                % {"value": status, "choices": choices},
             )
         elif status in SIGN_OFF_STATUSES and (milestone is None or milestone.status != status):
             error(
                 "status",
                 _(
-                    "an import cannot set “%(value)s”: a milestone is done only when both "
-                    "co-chairs sign it off in CharterHub. Import it as in_progress (a row may "
-                    "keep done or awaiting_signoff only when the milestone already has it)."
+                    "an import cannot set “%(label)s”: a milestone is done only when both "
+                    "co-chairs sign it off in CharterHub. Write %(instead)s (%(instead_label)s) "
+                    "instead; a row may keep this status only when the milestone already has it."
                 )
-                % {"value": status},
+                % {
+                    "label": Status.label_of(status),
+                    "instead": Status.IN_PROGRESS.value,
+                    "instead_label": Status.IN_PROGRESS.label,
+                },
             )
 
         progress = None
@@ -338,7 +403,12 @@ class _Checker:
         if milestone is not None:
             planned.milestone = milestone
             planned.changes = [
-                FieldChange(name, _display(name, _current(milestone, name)), _display(name, new))
+                FieldChange(
+                    name,
+                    _display(name, _current(milestone, name)),
+                    _display(name, new),
+                    emptied=new in ("", None),
+                )
                 for name, new in values.items()
                 if not _same(name, _current(milestone, name), new)
             ]

@@ -8,6 +8,11 @@ urlpatterns = [
     path("milestones/new/", views.milestone_create, name="create"),
     path("milestones/export.csv", csv_views.milestones_export, name="export"),
     path("milestones/import/", csv_views.milestones_import, name="import"),
+    path(
+        "milestones/import/template.csv",
+        csv_views.milestones_import_template,
+        name="import_template",
+    ),
     path("milestones/<int:pk>/", views.milestone_detail, name="detail"),
     path("milestones/<int:pk>/update/", views.milestone_update, name="update"),
     path("milestones/<int:pk>/log/", views.milestone_log, name="log"),

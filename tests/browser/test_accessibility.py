@@ -58,6 +58,8 @@ NOT_PAGES = {
     "calendar:group_feed": "iCalendar feed",
     # The milestone list as a CSV download.
     "milestones:export": "CSV download",
+    # The import's template to fill in, a CSV download.
+    "milestones:import_template": "CSV download",
     # The evidence file itself (a PDF here), served as an attachment.
     "milestones:evidence_download": "file download",
 }

@@ -63,7 +63,7 @@ def test_it_previews_and_imports_a_roadmap(live_server, page, log_in, cochair_us
     page.get_by_role("button", name="Check the file").click()
 
     panel = page.locator("#import-panel")
-    expect(panel.get_by_role("heading")).to_have_text(
+    expect(panel.get_by_role("heading", level=2)).to_have_text(
         "Preview of energy-roadmap.csv: 2 to create, 0 to change, 0 unchanged"
     )
     preview = panel.get_by_role("table")
@@ -72,9 +72,13 @@ def test_it_previews_and_imports_a_roadmap(live_server, page, log_in, cochair_us
     assert Milestone.objects.count() == 0, "a preview writes nothing"
     axe.assert_no_serious_violations_if_installed(page, "import preview")
 
+    expect(panel).to_contain_text("2 milestones will be created.")
     panel.get_by_role("button", name="Confirm and import").click()
-    expect(panel.get_by_role("status")).to_have_text(
-        "Import done: 2 created, 0 changed, 0 unchanged."
+    banner = panel.locator(".notification-banner")
+    expect(banner).to_contain_text("Import done: 2 created, 0 changed, 0 unchanged.")
+    expect(banner).to_be_focused()
+    expect(banner.get_by_role("link", name="See the milestones of")).to_have_attribute(
+        "href", "/milestones/?group=energy"
     )
     assert_not_reloaded(page)
     created = {m.external_ref: m for m in Milestone.objects.all()}
@@ -88,7 +92,7 @@ def test_it_previews_and_imports_a_roadmap(live_server, page, log_in, cochair_us
     panel.get_by_role("link", name="Import another file").click()
     page.get_by_label(FILE_LABEL).set_input_files(good_csv)
     page.get_by_role("button", name="Check the file").click()
-    expect(page.locator("#import-panel").get_by_role("heading")).to_have_text(
+    expect(page.locator("#import-panel").get_by_role("heading", level=2)).to_have_text(
         "Preview of energy-roadmap.csv: 0 to create, 0 to change, 2 unchanged"
     )
 
@@ -100,12 +104,17 @@ def test_it_shows_every_error_with_line_and_column(live_server, page, log_in, co
     page.get_by_label(FILE_LABEL).set_input_files(bad_csv)
     page.get_by_role("button", name="Check the file").click()
 
-    errors = page.locator("#import-panel [role=alert]")
-    expect(errors.get_by_role("heading")).to_have_text(
-        "broken-roadmap.csv: 2 errors, nothing was imported"
+    errors = page.locator("#import-panel .error-summary[role=alert]")
+    expect(errors.get_by_role("heading")).to_have_text("There is a problem")
+    expect(errors).to_be_focused()
+    table = errors.get_by_role("table", name="broken-roadmap.csv: 2 errors, nothing was imported")
+    expect(table.get_by_role("row")).to_have_text(
+        [
+            "LineColumnProblem",
+            "3Progress (%)150 is not between 0 and 100.",
+            "4Groupunknown group “atlantis”.",
+        ]
     )
-    expect(errors).to_contain_text("line 3, column progress: 150 is not between 0 and 100")
-    expect(errors).to_contain_text("line 4, column group: unknown group “atlantis”")
     expect(page.get_by_role("button", name="Confirm and import")).to_have_count(0)
     # The file input is there again, to pick a corrected file.
     expect(page.get_by_label(FILE_LABEL)).to_be_visible()
@@ -129,22 +138,25 @@ def test_it_imports_without_javascript(live_server, browser, cochair_us, good_cs
         page.get_by_label(FILE_LABEL).set_input_files(bad_csv)
         with page.expect_navigation():
             page.get_by_role("button", name="Check the file").click()
-        expect(page.locator("#import-panel")).to_contain_text(
-            "line 4, column group: unknown group “atlantis”"
+        expect(page.locator("#import-panel .error-summary")).to_contain_text(
+            "unknown group “atlantis”"
         )
         assert Milestone.objects.count() == 0
 
         page.get_by_label(FILE_LABEL).set_input_files(good_csv)
         with page.expect_navigation():
             page.get_by_role("button", name="Check the file").click()
-        expect(page.locator("#import-panel").get_by_role("heading")).to_contain_text("2 to create")
+        expect(page.locator("#import-panel").get_by_role("heading", level=2)).to_contain_text(
+            "2 to create"
+        )
         with page.expect_navigation():
             page.get_by_role("button", name="Confirm and import").click()
-        # Post/redirect/get: back on the import page, the result as a message.
+        # Post/redirect/get: back on the import page, the result in a banner with a link.
         assert page.url == f"{live_server.url}/milestones/import/"
-        expect(page.locator(".messages")).to_contain_text(
-            "Import done: 2 created, 0 changed, 0 unchanged."
-        )
+        banner = page.locator(".notification-banner")
+        expect(banner).to_contain_text("Import done: 2 created, 0 changed, 0 unchanged.")
+        banner.get_by_role("link", name="See the milestones of").click()
+        assert page.url == f"{live_server.url}/milestones/?group=energy"
     finally:
         context.close()
     assert set(Milestone.objects.values_list("external_ref", flat=True)) == {"EN-10", "EN-11"}

@@ -29,8 +29,8 @@ def confirm_data():
     return {"action": "confirm", "token": "0" * 64, "plan": "0" * 64}
 
 
-# url name → [(method, path, expected by role, data)]; POST on the export is refused (405):
-# tests/test_methods.py.
+# url name → [(method, path, expected by role, data)]; POST on the export and on the template
+# is refused (405): tests/test_methods.py, tests/fuzz/test_catalogue.py.
 MATRIX = {
     "milestones:export": [
         ("GET", "/milestones/export.csv", roles(200), None),
@@ -46,6 +46,10 @@ MATRIX = {
             roles(403, cochair_az=409, cochair_us=409, staff=409),
             confirm_data,
         ),
+    ],
+    # The template to fill in: whoever may import may download it.
+    "milestones:import_template": [
+        ("GET", "/milestones/import/template.csv", roles(403, **IMPORTERS), None),
     ],
 }
 CASES = [
@@ -101,5 +105,6 @@ def test_it_exports_only_groups_the_user_may_see(request, objects):
 def test_it_covers_every_csv_url():
     from tests.test_access_matrix import named_patterns
 
-    assert {"milestones:export", "milestones:import"} <= named_patterns()
-    assert set(MATRIX) == {"milestones:export", "milestones:import"}
+    names = {"milestones:export", "milestones:import", "milestones:import_template"}
+    assert names <= named_patterns()
+    assert set(MATRIX) == names

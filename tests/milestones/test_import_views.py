@@ -56,6 +56,19 @@ def upload(content: bytes, name: str = "roadmap.csv"):
     return {"action": "preview", "file": SimpleUploadedFile(name, content, "text/csv")}
 
 
+def error_rows(html: str) -> list[list[str]]:
+    """The cells of the error summary's table: line, column (its label), problem."""
+    summary = re.search(r'<div class="error-summary".*?</table>', html, re.S)
+    assert summary, "no error summary with a table"
+    assert 'role="alert" tabindex="-1"' in summary.group()
+    assert "There is a problem" in summary.group()
+    body = summary.group().split("<tbody>")[1]
+    return [
+        [cell.strip() for cell in re.findall(r"<td>(.*?)</td>", tr, re.S)]
+        for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
 def confirm_fields(html: str) -> dict:
     token = re.search(r'name="token" value="([0-9a-f]{64})"', html).group(1)
     plan = re.search(r'name="plan" value="([0-9a-f]{64})"', html).group(1)
@@ -135,9 +148,13 @@ def test_it_previews_then_imports_without_javascript(client, cochair_az, member,
     response = client.post(IMPORT, confirm_fields(html))
     assert response.status_code == 302
     assert response["Location"] == IMPORT
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "Import done: 2 created, 1 changed, 0 unchanged."
-    ]
+    assert list(get_messages(response.wsgi_request)) == []  # the page's banner says it
+    page = client.get(IMPORT).content.decode()
+    assert 'class="notification-banner success"' in page
+    assert "Import done: 2 created, 1 changed, 0 unchanged." in page
+    assert 'href="/milestones/?group=energy"' in page
+    # The banner is shown once.
+    assert "notification-banner" not in client.get(IMPORT).content.decode()
     assert sorted(Milestone.objects.values_list("external_ref", "title")) == [
         ("EN-1", "New title"),
         ("EN-2", "Pipeline study"),
@@ -169,8 +186,10 @@ def test_it_lists_every_error_with_422_and_offers_no_confirm(client, cochair_az,
     response = client.post(IMPORT, upload(content), headers=HTMX if htmx else {})
     assert response.status_code == 422
     html = response.content.decode()
-    assert "line 2, column progress: 150 is not between 0 and 100" in html
-    assert "line 3, column group: unknown group “atlantis”" in html
+    assert error_rows(html) == [
+        ["2", "Progress (%)", "150 is not between 0 and 100."],
+        ["3", "Group", "unknown group “atlantis”."],
+    ]
     assert 'value="confirm"' not in html
     assert not Milestone.objects.exists()
 
@@ -250,3 +269,179 @@ def test_it_shows_the_upload_form_to_a_co_chair(client, cochair_az):
     assert 'enctype="multipart/form-data"' in html
     assert 'hx-post="/milestones/import/"' in html
     assert "style=" not in html and "<script>" not in html
+
+
+# --- the template, the page's words, what confirming does ---------------------------------
+
+TEMPLATE = "/milestones/import/template.csv"
+
+
+def existing(group, ref="EN-1", **fields) -> Milestone:
+    """A milestone that the default ``row(ref=ref)`` leaves unchanged (``fields`` aside)."""
+    return Milestone.objects.create(
+        group=group,
+        section=group.section,
+        title="Pipeline study",
+        due_date=datetime.date(2026, 9, 30),
+        external_ref=ref,
+        **fields,
+    )
+
+
+def test_it_offers_a_template_with_the_header_and_one_example_row(client, cochair_az):
+    client.force_login(cochair_az)
+    assert f'href="{TEMPLATE}"' in client.get(IMPORT).content.decode()
+    response = client.get(TEMPLATE)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="milestones-template.csv"'
+    content = response.content.decode("utf-8")
+    assert content.startswith(BOM)
+    rows = list(csv.reader(io.StringIO(content[1:], newline="")))
+    assert rows[0] == list(COLUMNS)  # exactly what the import reads
+    assert len(rows) == 2
+    example = dict(zip(COLUMNS, rows[1], strict=True))
+    assert example["external_ref"] == "EXAMPLE-1"
+    assert example["group"] == "energy"  # a group this co-chair may import into
+    assert "example" in example["title"].lower()
+
+
+@pytest.mark.parametrize("role", ["cochair_az", "staff"])
+def test_it_accepts_the_template_as_it_is_downloaded(request, client, role):
+    user = request.getfixturevalue(role)
+    user.language = "en"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    template = client.get(TEMPLATE).content
+    response = client.post(IMPORT, upload(template, "milestones-template.csv"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 to create, 0 to change, 0 unchanged" in html
+    assert "error-summary" not in html
+    response = client.post(IMPORT, confirm_fields(html))
+    assert response.status_code == 302
+    assert Milestone.objects.get().external_ref == "EXAMPLE-1"
+
+
+@pytest.mark.parametrize("groups", [1, 10])
+def test_it_writes_the_template_in_a_fixed_number_of_queries(
+    client, cochair_az, energy, groups, django_assert_num_queries
+):
+    from apps.charter.models import Role, WorkingGroup
+    from tests.conftest import join
+
+    for n in range(groups):
+        extra = WorkingGroup.objects.create(
+            slug=f"extra-{n}", section=energy.section, name_en="x", name_az="x", name_ru="x"
+        )
+        join(cochair_az, extra, Role.CO_CHAIR)
+    client.force_login(cochair_az)
+    # session, user, may import (a co-chair membership), the example's group
+    with django_assert_num_queries(4):
+        response = client.get(TEMPLATE)
+    assert response.status_code == 200
+
+
+def test_it_names_columns_and_statuses_by_their_labels_in_the_preview(client, cochair_az, energy):
+    existing(energy)
+    client.force_login(cochair_az)
+    response = client.post(IMPORT, upload(csv_bytes(row(status="in_progress", progress="10"))))
+    html = response.content.decode()
+    assert '<th scope="col">Reference</th>' in html
+    assert "Status: Planned → In progress" in html
+    assert "Progress (%): 0 → 10" in html
+    assert "external_ref</th>" not in html and "in_progress →" not in html
+
+
+TERMS = "Technical and commercial terms for the pipeline agreed by both sides"
+
+
+def test_it_says_which_fields_an_import_will_empty(client, cochair_az, member, energy):
+    for ref in ("EN-1", "EN-2"):
+        existing(energy, ref, description=TERMS, owner=member)
+    client.force_login(cochair_az)
+    content = csv_bytes(
+        row(ref="EN-1"),  # description and owner blank: both emptied
+        row(
+            ref="EN-2",
+            description=TERMS,
+            owner=member.email,
+            title="Pipeline study phase two",
+        ),
+        row(ref="EN-3"),
+    )
+    response = client.post(IMPORT, upload(content))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Description: {TERMS} → <strong>(will be emptied)</strong>" in html
+    assert html.count("(will be emptied)") == 2
+    assert f"Owner: {member.email} → <strong>(will be emptied)</strong>" in html
+    assert "Title: Pipeline study → Pipeline study phase two" in html
+    # The confirm step states the consequences.
+    for sentence in (
+        "1 milestone will be created.",
+        "2 milestones will be updated.",
+        "1 description will be emptied.",
+        "1 milestone will lose its owner.",
+    ):
+        assert f"<li>{sentence}</li>" in html
+    client.post(IMPORT, confirm_fields(html))
+    emptied = Milestone.objects.get(external_ref="EN-1")
+    assert (emptied.description, emptied.owner) == ("", None)
+
+
+def test_it_says_when_confirming_changes_nothing(client, cochair_az, energy):
+    existing(energy)
+    client.force_login(cochair_az)
+    html = client.post(IMPORT, upload(csv_bytes(row()))).content.decode()
+    assert "nothing will change" in html
+    assert "will be updated" not in html
+
+
+def test_it_names_columns_by_their_labels_in_the_error_table(client, cochair_az):
+    client.force_login(cochair_az)
+    content = csv_bytes(row(ref=""), row(ref="B", status="done"), row(ref="C", status="finished"))
+    html = client.post(IMPORT, upload(content)).content.decode()
+    rows = error_rows(html)
+    assert [cells[:2] for cells in rows] == [["2", "Reference"], ["3", "Status"], ["4", "Status"]]
+    assert "an import cannot set “Done”" in rows[1][2]
+    assert "in_progress (In progress)" in rows[1][2]
+    assert "awaiting_signoff (Awaiting sign-off)" in rows[2][2]  # what to write, and what it is
+    assert "<caption>roadmap.csv: 3 errors, nothing was imported</caption>" in html
+
+
+def test_it_shows_a_file_wide_error_without_a_line_or_column(client, cochair_az):
+    client.force_login(cochair_az)
+    html = client.post(IMPORT, upload(csv_bytes())).content.decode()
+    assert error_rows(html) == [["—", "—", "The file has a header but no milestones."]]
+
+
+def test_it_puts_a_form_error_in_the_error_summary(client, cochair_az):
+    client.force_login(cochair_az)
+    response = client.post(IMPORT, upload(b"a,b\n", "roadmap.txt"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group()
+    assert 'href="#id_file"' in summary
+    assert "Choose a .csv file" in summary
+
+
+def test_it_links_to_the_imported_milestones_after_an_htmx_import(client, cochair_us):
+    client.force_login(cochair_us)
+    html = client.post(IMPORT, upload(csv_bytes(row())), headers=HTMX).content.decode()
+    response = client.post(IMPORT, confirm_fields(html), headers=HTMX)
+    page = response.content.decode()
+    assert 'class="notification-banner success"' in page
+    assert '<a href="/milestones/?group=energy">' in page
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_it_shows_the_import_page_in_a_fixed_number_of_queries(
+    client, cochair_az, energy, count, django_assert_num_queries
+):
+    bulk(energy, count)
+    client.force_login(cochair_az)
+    # session, user, may import (a co-chair membership)
+    with django_assert_num_queries(3):
+        response = client.get(IMPORT)
+    assert response.status_code == 200

@@ -227,7 +227,7 @@ def test_it_rejects_a_bad_file_whole_listing_every_error_with_line_and_column(
         "line 6, column owner_email: no user has the address nobody@example.test",
         "line 7, column external_ref: “OK-1” is also on line 2",
         "line 8, column status: “finished” is not a status",
-        "line 9, column status: an import cannot set “done”",
+        "line 9, column status: an import cannot set “Done”",
         "line 10, column external_ref: required",
         "line 10, column title: required",
         "line 11, column group: you are not a co-chair of “connectivity”",
@@ -512,3 +512,38 @@ def test_it_imports_a_large_file_within_the_time_budget(cochair_az, member):
     assert plan.created == SAMPLE_ROWS
     assert Milestone.objects.count() == SAMPLE_ROWS
     assert time.monotonic() - started < 120 * SAMPLE_ROWS / MAX_ROWS
+
+
+def test_it_marks_the_changes_that_empty_a_field(cochair_az, member, energy):
+    Milestone.objects.create(
+        group=energy,
+        section=energy.section,
+        external_ref="EN-1",
+        title="Pipeline study",
+        description="Terms",
+        owner=member,
+        due_date=datetime.date(2026, 9, 30),
+    )
+    plan = roadmap_plan(content=csv_bytes(row(status="in_progress")), user=cochair_az)
+    changes = {change.field: change for change in plan.rows[0].changes}
+    assert set(changes) == {"description", "owner", "status"}
+    assert [changes[name].emptied for name in ("description", "owner", "status")] == [
+        True,
+        True,
+        False,
+    ]
+    assert (changes["owner"].label, changes["owner"].new) == ("Owner", "—")
+    assert (changes["status"].old_label, changes["status"].new_label) == (
+        "Planned",
+        "In progress",
+    )
+    assert plan.emptied() == {"description": 1, "owner": 1}
+    assert plan.groups() == [energy]
+
+
+def test_it_names_an_error_s_column_by_its_label_and_prints_its_header(cochair_az):
+    plan = roadmap_plan(content=csv_bytes(row(ref="")), user=cochair_az)
+    [error] = plan.errors
+    assert error.column == "external_ref"
+    assert error.column_label == "Reference"
+    assert str(error).startswith("line 2, column external_ref: required")  # the command's
