@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from apps.overview import views as overview_views
 from charterhub.health import healthz
@@ -11,6 +12,7 @@ from charterhub.health import healthz
 handler500 = "charterhub.middleware.server_error"
 
 
+@require_safe
 def favicon(request):
     """Browsers and feed readers ask for /favicon.ico whatever a page's <link rel="icon"> says."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -190,7 +190,7 @@ def test_it_shows_the_dashboard_in_azerbaijani(client, cochair_az):
     assert html_lang(response) == "az"
     assert "İşçi qruplar" in body
     assert ">Çıxış</button>" in body
-    assert "10 Fevral 2026" in body
+    assert "10 fevral 2026" in body
 
 
 def test_it_follows_the_account_over_the_browser(client, member):

@@ -781,7 +781,7 @@ def test_it_pins_the_group_reports_query_count(
     client.force_login(cochair_az)
     # session, user, group, my membership, charter (periods), group with RAG, narratives,
     # co-chairs, completed, overdue, due later, coming, decisions
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(f"/groups/energy/report/{period}/")
     assert response.status_code == 200
     report = section(response)
@@ -798,7 +798,7 @@ def test_it_pins_the_charter_reports_query_count(
     client.force_login(member)
     # session, user, charter (periods), visible groups with RAG, narratives, co-chairs,
     # completed, overdue, due later, coming, decisions
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get("/reports/2026-Q2/")
     assert response.status_code == 200
     assert response.context["totals"]["decisions"] == 2 * count

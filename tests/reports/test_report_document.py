@@ -89,7 +89,7 @@ def test_it_opens_the_group_report_with_a_title_block(client, member, energy):
     assert "Charter on Strategic Partnership between" in head
     assert f"<dd>{energy.name_en}</dd>" in head
     assert "Q3 2026, 1 July – 30 September 2026" in head
-    assert "Prepared on Aug. 15, 2026 by Mina Member." in head
+    assert "Prepared on 15 August 2026 by Mina Member." in head
 
 
 def test_it_names_all_groups_in_the_charter_reports_title_block(client, member, energy):
