@@ -133,7 +133,8 @@ def test_it_lists_everything_that_happened_and_is_coming(observer, activity):
         ("Meetings held", "* Decided: Adopt the terms of reference for the grid study."),
         (
             "Coming meetings",
-            "- Energy WG third session (8 May 2026, 06:00, Baku, Ministry of Energy)",
+            "- Energy WG third session (8 May 2026, 10:00 Baku · 02:00 Washington · 06:00 UTC;"
+            " Baku, Ministry of Energy)",
         ),
     ]:
         assert heading in text
@@ -279,7 +280,7 @@ def test_it_writes_in_the_recipients_language(cochair_az, other_member, activity
     milestone(connectivity, owner=other_member, due="2026-05-10", title="Middle Corridor study")
     services.digests_claim(now=at(f"{MONDAY} 12:00"))
     azeri = digest_for(cochair_az)  # language "az"
-    assert azeri.subject == "CharterHub həftəlik xülasəsi, 4 May 2026"
+    assert azeri.subject == "CharterHub həftəlik xülasəsi, 4 may 2026"
     assert "== Enerji ==" in azeri.body_text
     assert '<html lang="az">' in azeri.body_html
     russian = digest_for(other_member)  # language "ru"
@@ -290,9 +291,10 @@ def test_it_writes_in_the_recipients_language(cochair_az, other_member, activity
 
 def test_it_shows_times_on_the_recipients_clock(cochair_us, observer, activity):
     services.digests_claim(now=at(f"{MONDAY} 14:00"))
-    # The third session starts 06:00 UTC: 2 a.m. in New York (EDT), 6 a.m. in UTC.
-    assert "(8 May 2026, 02:00," in digest_for(cochair_us).body_text
-    assert "(8 May 2026, 06:00," in digest_for(observer).body_text
+    # The third session starts 06:00 UTC: 10:00 in Baku, 02:00 in New York (EDT); the
+    # observer reads UTC, so their own clock is added.
+    assert "(8 May 2026, 10:00 Baku · 02:00 Washington;" in digest_for(cochair_us).body_text
+    assert "10:00 Baku · 02:00 Washington · 06:00 UTC;" in digest_for(observer).body_text
 
 
 def test_it_carries_an_unsubscribe_from_digests(observer, activity):
