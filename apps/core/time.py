@@ -45,11 +45,6 @@ def today_for(user=None) -> dt.date:
     return timezone.localdate(timezone=zone_for(user))
 
 
-def in_capitals(moment: dt.datetime) -> list[tuple[str, dt.datetime]]:
-    """``moment`` on each capital's clock, Baku first: [(capital name, local datetime)]."""
-    return [(str(name), timezone.localtime(moment, zone)) for name, zone in CAPITALS]
-
-
 def zone_label(zone: zoneinfo.ZoneInfo | str) -> str:
     """A zone as people name it: "Baku", "Washington", else its city ("London")."""
     key = zone if isinstance(zone, str) else zone.key
@@ -75,7 +70,7 @@ def clock_readings(
     reader: zoneinfo.ZoneInfo | None = None,
 ) -> list[ClockReading]:
     """``moment`` where it happens (``home``), in the other capital, and for ``reader`` when that
-    is neither: "11:00 Baku · 03:00 Washington". Without ``home``, Baku comes first."""
+    is neither: "11:00 Baku · 02:00 Washington". Without ``home``, Baku comes first."""
     zones: list[zoneinfo.ZoneInfo] = []
     if home is not None:
         zones.append(home)

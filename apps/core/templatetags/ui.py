@@ -1,7 +1,7 @@
 """The interface's shared template vocabulary: moments in both capitals, machine-readable times.
 
 ``{% load ui %}``, then ``{% capitals meeting.starts_at zone=meeting.time_zone %}`` for a time
-two sides read ("7 December 2026, 11:00 Baku · 03:00 Washington"; the reader's own clock too
+two sides read ("7 December 2026, 11:00 Baku · 02:00 Washington"; the reader's own clock too
 when it is neither), ``{% moment entry.created_at %}`` for a time in the reader's zone with
 the zone named ("7 December 2026, 14:02 Baku"), ``value|datetime_attr`` for ``<time datetime>``.
 """
