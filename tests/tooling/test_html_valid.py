@@ -71,11 +71,6 @@ def answered_html(response) -> str | None:
     return None
 
 
-def key_of(visit) -> str:
-    key = "-".join(part for part in (visit.name, visit.label, visit.role) if part)
-    return re.sub(r"[^A-Za-z0-9_]+", "-", key).strip("-")
-
-
 def pages(data):
     """(key, HTML) of every page, then of the fragment its view answers htmx, if any."""
     for visit in site.visits(data):
@@ -83,7 +78,7 @@ def pages(data):
             response = client_for(data.users, visit.role, **headers).get(visit.path)
             body = answered_html(response)
             if body is not None and (not suffix or "<html" not in body[:500]):
-                yield key_of(visit) + suffix, body
+                yield visit.key + suffix, body
 
 
 def refused_posts(data):
