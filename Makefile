@@ -40,8 +40,9 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-# axe-core for the accessibility browser tests (package.json, package-lock.json). npm is optional:
-# without it (or offline) those tests skip, and fail under CI=true; the app itself needs no Node.
+# axe-core for the accessibility browser tests and vnu-jar (the Nu Html Checker, run with Java) for
+# tests/tooling/test_html_valid.py (package.json, package-lock.json). npm is optional: without it
+# (or offline) those tests skip, and fail under CI=true; the app itself needs no Node.
 node_modules/.installed: package.json package-lock.json
 	@if ! command -v npm >/dev/null 2>&1; then \
 	  echo "npm not found: axe-core not installed, the accessibility browser tests will be skipped."; \

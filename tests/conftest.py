@@ -49,6 +49,7 @@ SLOW = (
     "fuzz/test_endpoints.py",  # hypothesis over every POST endpoint
     "fuzz/test_query_strings.py",  # hypothesis over every page's query string
     "fuzz/test_uploads.py",  # hostile uploads
+    "tooling/test_html_valid.py",  # the Nu Html Checker (Java) over every page and fragment
 )
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 

@@ -14,6 +14,7 @@ Every violation found, serious or not, is written to test-artifacts/axe-report.j
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,7 @@ NOT_PAGES = {
     # iCalendar (.ics) feeds for calendar apps.
     "calendar:user_feed": "iCalendar feed",
     "calendar:group_feed": "iCalendar feed",
+    "meetings:ics": "iCalendar file (Add to calendar)",
     # The milestone list as a CSV download.
     "milestones:export": "CSV download",
     # The import's template to fill in, a CSV download.
@@ -81,6 +83,12 @@ class Visit:
     label: str
     role: str
     path: str
+
+    @property
+    def key(self) -> str:
+        """A file name for what is seen there: "milestones-detail-0-cochair_az"."""
+        key = "-".join(part for part in (self.name, self.label, self.role) if part)
+        return re.sub(r"[^A-Za-z0-9_]+", "-", key).strip("-")
 
 
 # --- reading the matrices -------------------------------------------------------------------
