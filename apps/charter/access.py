@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from apps.charter.models import Membership, Role, WorkingGroup
 
@@ -57,9 +58,9 @@ def check_access(access: GroupAccess, *, edit: bool = False, manage: bool = Fals
     if not access.can_view:
         raise Http404("No such working group")
     if manage and not access.can_manage:
-        raise PermissionDenied("Only the group's co-chairs and staff can do this.")
+        raise PermissionDenied(_("Only the group's co-chairs and staff can do this."))
     if edit and not access.can_edit:
-        raise PermissionDenied("Only the group's members can change this.")
+        raise PermissionDenied(_("Only the group's members can change this."))
 
 
 def get_group_for_user(
