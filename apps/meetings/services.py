@@ -80,11 +80,13 @@ def _details_conflict(meeting: Meeting, attempted: dict) -> Conflict:
         if isinstance(start, dt.datetime)
         else "",
         "agenda": str(attempted.get("agenda") or "").replace("\r\n", "\n").strip(),
+        # Zones as people name them ("Baku"), never their ids.
+        "time_zone": zone_label(str(attempted.get("time_zone") or "UTC")),
     }
     theirs = {
         "title": meeting.title,
         "starts_at_local": meeting_local_start(meeting).strftime("%Y-%m-%d %H:%M"),
-        "time_zone": meeting.time_zone,
+        "time_zone": zone_label(meeting.time_zone),
         "duration_minutes": str(meeting.duration_minutes),
         "location": meeting.location,
         "link": meeting.link,

@@ -86,16 +86,48 @@ def test_it_adds_a_decision_in_place(log_in, live_server, meeting, member):
     assert Decision.objects.filter(meeting=meeting).count() == 1
 
 
+def log_in_without_javascript(context, base: str, user):
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill("test-pass-1234")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def test_it_asks_on_a_page_before_adopting_without_javascript(
+    browser, live_server, meeting, member, cochair_us
+):
+    from apps.meetings import services
+    from apps.meetings.models import MinutesAdoption
+
+    services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
+    services.guest_add(meeting_id=meeting.pk, user=member, name="Jane Doe")
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = log_in_without_javascript(context, live_server.url, cochair_us)
+        page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+        page.get_by_role("button", name="Adopt the minutes for United States").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Adopt the minutes of “Energy roadmap review”?"
+        )
+        expect(page.locator("main")).to_contain_text("Adopting locks the minutes")
+        expect(page.locator("main")).to_contain_text("Guest still “Invited”: Jane Doe")
+        assert not MinutesAdoption.objects.exists()
+
+        with page.expect_navigation():
+            page.get_by_role("button", name="Adopt the minutes", exact=True).click()
+        expect(page.locator(".messages")).to_contain_text("Minutes adopted for your side.")
+        assert MinutesAdoption.objects.get().side == "us"
+    finally:
+        context.close()
+
+
 def test_it_records_attendance_without_javascript(browser, live_server, meeting, member, observer):
     context = browser.new_context(java_script_enabled=False)
     try:
-        page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Email address").fill(member.email)
-        page.get_by_label("Password").fill("test-pass-1234")
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}/")
-
+        page = log_in_without_javascript(context, live_server.url, member)
         page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
         row_id = Attendance.objects.get(meeting=meeting, user=observer).pk
         row = page.locator(f"#attendance-{row_id}")

@@ -867,3 +867,15 @@ def test_it_names_time_zones_as_people_do_in_the_form(as_member, meeting):
     assert '<option value="Asia/Baku" selected>Baku</option>' in body
     assert '<option value="America/New_York">Washington</option>' in body
     assert ">America/New_York<" not in body
+
+
+def test_it_names_the_zones_of_a_stale_edit_as_people_do(client, meeting, member, cochair_us):
+    client.force_login(cochair_us)
+    client.post(url("edit", meeting), details(version="1"))  # moved to New York
+    client.force_login(member)
+    response = client.post(url("edit", meeting), details(version="1", time_zone="Asia/Baku"))
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert '<td class="version-theirs">Washington</td>' in body
+    assert '<td class="version-yours">Baku</td>' in body
+    assert ">America/New_York<" not in body and ">Asia/Baku<" not in body
