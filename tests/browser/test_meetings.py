@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from apps.accounts.models import User
 from apps.meetings.models import Attendance, AttendanceStatus, Decision
+from tests.browser.test_milestones import sign_in
 from tests.meetings.conftest import schedule
 
 pytestmark = pytest.mark.browser
@@ -87,13 +88,7 @@ def test_it_adds_a_decision_in_place(log_in, live_server, meeting, member):
 
 
 def log_in_without_javascript(context, base: str, user):
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill("test-pass-1234")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
-    return page
+    return sign_in(context.new_page(), base, user)
 
 
 def test_it_asks_on_a_page_before_adopting_without_javascript(
