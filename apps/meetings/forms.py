@@ -7,6 +7,7 @@ from django.core.validators import URLValidator
 from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.time import zone_label
 from apps.meetings.models import ActionItemStatus
 from apps.meetings.services import (
     ATTENDANCE_CHOICES,
@@ -22,8 +23,9 @@ LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", 
 MAX_ID = 2**63 - 1
 
 
-def time_zone_choices(current: str | None = None) -> list[tuple[str, str]]:
-    """Region/City zones and UTC (plus the meeting's own zone if it is an older alias)."""
+def time_zone_choices(current: str | None = None) -> list:
+    """Region/City zones and UTC (plus the meeting's own zone if it is an older alias), named
+    as people name them ("Baku", "Washington", "London") and grouped by region."""
     names = sorted(
         name
         for name in time_zone_names()
@@ -31,7 +33,15 @@ def time_zone_choices(current: str | None = None) -> list[tuple[str, str]]:
     )
     if current and current in time_zone_names() and current not in names:
         names.insert(0, current)
-    return [(name, name.replace("_", " ")) for name in names]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in names:
+        region = name.split("/", 1)[0] if "/" in name else ""
+        groups.setdefault(region, []).append((name, zone_label(name)))
+    return [
+        choice
+        for region, choices in groups.items()
+        for choice in ([(region.replace("_", " "), choices)] if region else choices)
+    ]
 
 
 class LocalDateTimeField(forms.DateTimeField):

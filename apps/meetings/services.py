@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from apps.charter.access import GroupAccess, group_access
 from apps.charter.models import Membership, Role, WorkingGroup
 from apps.core.conflict import Conflict, ConflictRow
+from apps.core.time import zone_label
 from apps.meetings.models import (
     ActionItem,
     ActionItemStatus,
@@ -79,11 +80,13 @@ def _details_conflict(meeting: Meeting, attempted: dict) -> Conflict:
         if isinstance(start, dt.datetime)
         else "",
         "agenda": str(attempted.get("agenda") or "").replace("\r\n", "\n").strip(),
+        # Zones as people name them ("Baku"), never their ids.
+        "time_zone": zone_label(str(attempted.get("time_zone") or "UTC")),
     }
     theirs = {
         "title": meeting.title,
         "starts_at_local": meeting_local_start(meeting).strftime("%Y-%m-%d %H:%M"),
-        "time_zone": meeting.time_zone,
+        "time_zone": zone_label(meeting.time_zone),
         "duration_minutes": str(meeting.duration_minutes),
         "location": meeting.location,
         "link": meeting.link,
@@ -139,7 +142,7 @@ def meeting_start_to_utc(*, starts_at_local: dt.datetime, time_zone: str) -> dt.
                     "%(time)s does not exist in %(zone)s: the clocks go forward at that "
                     "moment. Choose a time outside the skipped hour."
                 )
-                % {"time": wall.strftime("%Y-%m-%d %H:%M"), "zone": time_zone}
+                % {"time": wall.strftime("%Y-%m-%d %H:%M"), "zone": zone_label(time_zone)}
             },
             code="nonexistent",
         )
@@ -153,6 +156,27 @@ def meeting_local_start(meeting: Meeting) -> dt.datetime:
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def meeting_may_record(*, access: GroupAccess, meeting: Meeting) -> bool:
+    """Whether the user may change the record (details, attendance, minutes, decisions, new
+    action items): the rule ``_require_edit`` and ``_require_draft`` enforce below."""
+    return access.can_view and access.can_edit and meeting.minutes_state != MinutesState.ADOPTED
+
+
+def minutes_may_adopt(*, access: GroupAccess, meeting: Meeting, adopted_sides) -> bool:
+    """Whether the user may adopt the minutes now: a co-chair whose side has not adopted them,
+    while they are a draft (the rule ``minutes_adopt`` enforces; empty minutes aside)."""
+    side = _adopting_side(access)
+    return (
+        side is not None
+        and meeting.minutes_state != MinutesState.ADOPTED
+        and side not in set(adopted_sides)
+    )
+
+
+def _adopting_side(access: GroupAccess) -> str | None:
+    return access.signing_side if access.can_view else None
 
 
 def _require_edit(*, user, group: WorkingGroup) -> GroupAccess:
@@ -643,7 +667,7 @@ def minutes_adopt(*, meeting_id: int, user, version: int | None = None) -> Meeti
     with transaction.atomic():
         meeting = _lock(meeting_id)
         access = group_access(user=user, group=meeting.group)
-        side = access.signing_side if access.can_view else None
+        side = _adopting_side(access)
         if side is None:
             raise PermissionDenied(
                 _("Only a co-chair of this working group adopts minutes, for their own side.")

@@ -19,11 +19,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.charter.access import GroupAccess, get_group_for_user
 from apps.charter.models import SignOffSide
 from apps.core.answers import answer_done, answer_redirect, answer_refused
+from apps.core.confirm import Confirmation, confirmation_asked
 from apps.core.conflict import Conflict
 from apps.core.forms import add_service_errors
 from apps.meetings import ics, selectors, services
@@ -42,7 +44,7 @@ from apps.meetings.forms import (
     MeetingForm,
     MinutesForm,
 )
-from apps.meetings.models import ActionItemStatus, Meeting, MinutesState
+from apps.meetings.models import ActionItemStatus, AttendanceStatus, Meeting, MinutesState
 
 PAGE = "meetings/detail.html"
 # An htmx answer: one section of PAGE and others out of band (see _sections_context).
@@ -67,13 +69,14 @@ def _group_from_query(request, *, edit: bool = False):
 
 
 def _viewer_time_zone() -> str:
-    """The reader's zone, which UserTimeZoneMiddleware made the active one."""
+    """The reader's zone, which UserTimeZoneMiddleware made the active one (form defaults)."""
     return timezone.get_current_timezone_name()
 
 
 MEETING_URL_NAMES = (
     "detail",
     "edit",
+    "ics",
     "attendance",
     "guest_add",
     "guest_remove",
@@ -85,10 +88,74 @@ MEETING_URL_NAMES = (
     "action_promote",
     "adopt",
 )
+#: Names on a confirmation's line before "and N more" (a group can have hundreds of members).
+NAMES_SHOWN = 10
+
+
+def _names(people: list[str]) -> str:
+    shown = ", ".join(people[:NAMES_SHOWN])
+    rest = len(people) - NAMES_SHOWN
+    if rest <= 0:
+        return shown
+    return ngettext("%(names)s and %(count)s more", "%(names)s and %(count)s more", rest) % {
+        "names": shown,
+        "count": rest,
+    }
+
+
+def _attendee_name(row) -> str:
+    if row.user_id:
+        return row.user.get_full_name()
+    if row.guest_organisation:
+        return f"{row.guest_name} ({row.guest_organisation})"
+    return row.guest_name
+
+
+def minutes_adoption_confirmation(*, meeting: Meeting, attendance: Iterable) -> Confirmation:
+    """What adopting the minutes does, asked before it is done: by the page's dialog and by
+    ``minutes_adopt`` (the page without JavaScript). ``attendance``: the meeting's list, for
+    the guests still "Invited" and the members with no answer recorded."""
+    unanswered = [row for row in attendance if row.status == AttendanceStatus.INVITED]
+    guests = [_attendee_name(row) for row in unanswered if not row.user_id]
+    members = [_attendee_name(row) for row in unanswered if row.user_id]
+    details = []
+    if guests:
+        details.append(
+            ngettext(
+                "Guest still “Invited”: %(names)s",
+                "Guests still “Invited”: %(names)s",
+                len(guests),
+            )
+            % {"names": _names(guests)}
+        )
+    if members:
+        details.append(
+            ngettext(
+                "Attendee with no answer recorded: %(names)s",
+                "Attendees with no answer recorded: %(names)s",
+                len(members),
+            )
+            % {"names": _names(members)}
+        )
+    return Confirmation(
+        key="adopt-minutes",
+        heading=_("Adopt the minutes of “%(title)s”?") % {"title": meeting.title},
+        consequences=(
+            _(
+                "Adopting locks the minutes, decisions and action items for your side; when "
+                "both sides have adopted they can no longer be changed."
+            ),
+        ),
+        button=_("Adopt the minutes"),
+        back_url=_detail_url(meeting, "adoption"),
+        warning=False,
+        details=tuple(details),
+    )
 
 
 def _base(request, meeting: Meeting, access: GroupAccess) -> dict:
     locked = meeting.minutes_state == MinutesState.ADOPTED
+    can_edit = access.can_view and access.can_edit
     return {
         "meeting": meeting,
         # Reversed once, not once per row of a long list.
@@ -97,11 +164,11 @@ def _base(request, meeting: Meeting, access: GroupAccess) -> dict:
         },
         "access": access,
         "locked": locked,
-        # Change the record (details, attendance, minutes, decisions, new actions).
-        "can_record": access.can_edit and not locked,
+        # Change the record (details, attendance, minutes, decisions, new actions): the
+        # services' rule.
+        "can_record": services.meeting_may_record(access=access, meeting=meeting),
         # Follow up action items (status, promotion): also after adoption.
-        "can_follow_up": access.can_edit,
-        "viewer_time_zone": _viewer_time_zone(),
+        "can_follow_up": can_edit,
         "attendance_choices": [
             (status.value, status.label) for status in services.ATTENDANCE_CHOICES
         ],
@@ -110,14 +177,14 @@ def _base(request, meeting: Meeting, access: GroupAccess) -> dict:
     }
 
 
-def _attendance(meeting: Meeting, access: GroupAccess) -> dict:
+def _attendance(meeting: Meeting, access: GroupAccess, context: dict) -> dict:
     return {
         "attendance": selectors.attendance_list(meeting=meeting),
         "guest_form": GuestForm(auto_id="guest_%s"),
     }
 
 
-def _minutes(meeting: Meeting, access: GroupAccess) -> dict:
+def _minutes(meeting: Meeting, access: GroupAccess, context: dict) -> dict:
     return {
         "minutes_form": MinutesForm(
             initial={"minutes": meeting.minutes, "version": meeting.version},
@@ -126,14 +193,14 @@ def _minutes(meeting: Meeting, access: GroupAccess) -> dict:
     }
 
 
-def _decisions(meeting: Meeting, access: GroupAccess) -> dict:
+def _decisions(meeting: Meeting, access: GroupAccess, context: dict) -> dict:
     return {
         "decisions": selectors.decision_list(meeting=meeting),
         "decision_form": DecisionForm(auto_id="decision_%s"),
     }
 
 
-def _actions(meeting: Meeting, access: GroupAccess) -> dict:
+def _actions(meeting: Meeting, access: GroupAccess, context: dict) -> dict:
     owners = selectors.action_owner_choices(group=meeting.group)
     return {
         "action_items": selectors.action_item_list(meeting=meeting),
@@ -141,10 +208,17 @@ def _actions(meeting: Meeting, access: GroupAccess) -> dict:
     }
 
 
-def _adoption(meeting: Meeting, access: GroupAccess) -> dict:
+def _adoption(meeting: Meeting, access: GroupAccess, context: dict) -> dict:
     by_side = {adoption.side: adoption for adoption in selectors.adoption_list(meeting=meeting)}
     side = access.signing_side
-    locked = meeting.minutes_state == MinutesState.ADOPTED
+    can_adopt = services.minutes_may_adopt(access=access, meeting=meeting, adopted_sides=by_side)
+    has_minutes = bool(meeting.minutes.strip())
+    confirmation = None
+    if can_adopt and has_minutes:
+        attendance = context.get("attendance")
+        if attendance is None:  # a fragment without the attendance section
+            attendance = selectors.attendance_list(meeting=meeting)
+        confirmation = minutes_adoption_confirmation(meeting=meeting, attendance=attendance)
     return {
         "adoption_sides": [
             {"code": choice.value, "label": choice.label, "adoption": by_side.get(choice.value)}
@@ -153,16 +227,17 @@ def _adoption(meeting: Meeting, access: GroupAccess) -> dict:
         "adopted_sides": [by_side[code].get_side_display() for code in sorted(by_side)],
         "my_side": side,
         "my_side_label": SignOffSide(side).label if side in SignOffSide.values else "",
-        "can_adopt": bool(side) and not locked and side not in by_side,
-        "has_minutes": bool(meeting.minutes.strip()),
+        "can_adopt": can_adopt,
+        "has_minutes": has_minutes,
+        "adoption_confirmation": confirmation,
     }
 
 
-def _header(meeting: Meeting, access: GroupAccess) -> dict:
+def _header(meeting: Meeting, access: GroupAccess, context: dict) -> dict:
     return {"ends_at": meeting.starts_at + dt.timedelta(minutes=meeting.duration_minutes)}
 
 
-SECTIONS: dict[str, Callable[[Meeting, GroupAccess], dict]] = {
+SECTIONS: dict[str, Callable[[Meeting, GroupAccess, dict], dict]] = {
     "header": _header,
     "attendance": _attendance,
     "minutes": _minutes,
@@ -177,7 +252,7 @@ NEEDS = {"minutes": ("minutes", "adoption")}
 def _page_context(request, meeting, access, extra: dict | None = None) -> dict:
     context = _base(request, meeting, access)
     for build in SECTIONS.values():
-        context.update(build(meeting, access))
+        context.update(build(meeting, access, context))
     context.update(extra or {})
     return context
 
@@ -194,7 +269,7 @@ def _sections_context(
     oob = tuple(oob)
     context = _base(request, meeting, access)
     for name in dict.fromkeys((*NEEDS.get(section, (section,)), *oob)):
-        context.update(SECTIONS[name](meeting, access))
+        context.update(SECTIONS[name](meeting, access, context))
     context.update(extra or {})
     context["main"] = f"{PAGE}#{section}"
     context["out_of_band"] = [f"{PAGE}#{name}" for name in oob]
@@ -346,7 +421,6 @@ def meeting_list(request):
             "upcoming": upcoming,
             "group": group,
             "new_groups": list(selectors.groups_for_new_meeting(user=request.user)),
-            "viewer_time_zone": _viewer_time_zone(),
         },
     )
 
@@ -477,7 +551,6 @@ def meeting_edit(request, pk: int):
                     "meeting": current,
                     "form": rebound,
                     "conflict": conflict,
-                    "viewer_time_zone": _viewer_time_zone(),
                 },
                 status=409,
             )
@@ -503,7 +576,11 @@ def attendance_set(request, pk: int):
     form = AttendanceForm(request.POST)
 
     def render_row(row) -> HttpResponse:
-        context = {**_base(request, meeting, access), "row": row}
+        context = {
+            **_base(request, meeting, access),
+            "row": row,
+            "row_notice": _("Attendance recorded."),
+        }
         return render(request, f"{PAGE}#attendance_row", context)
 
     return _perform(
@@ -719,6 +796,12 @@ def action_promote(request, pk: int):
 @require_POST
 def minutes_adopt(request, pk: int):
     meeting, access = get_meeting_for_user(user=request.user, pk=pk)
+    if access.signing_side is not None:  # others are refused by the service, unasked
+        confirmation = minutes_adoption_confirmation(
+            meeting=meeting, attendance=selectors.attendance_list(meeting=meeting)
+        )
+        if answer := confirmation_asked(request, confirmation=confirmation):
+            return answer
     form = AdoptForm(request.POST)
 
     def on_conflict(conflict: Conflict) -> HttpResponse:

@@ -57,7 +57,8 @@ NOT_PAGES = {
     # iCalendar (.ics) feeds for calendar apps.
     "calendar:user_feed": "iCalendar feed",
     "calendar:group_feed": "iCalendar feed",
-    "meetings:ics": "iCalendar file (Add to calendar)",
+    # "Add to calendar" on the meeting page: one meeting as an .ics download.
+    "meetings:ics": "iCalendar download",
     # The milestone list as a CSV download.
     "milestones:export": "CSV download",
     # The import's template to fill in, a CSV download.

@@ -625,7 +625,11 @@ CATALOGUE: list[Endpoint] = [
         url=on("meeting"),
         allowed=SIGNERS,
         denied=("member", "observer", "other_member", "outsider", "anonymous"),
-        fields={"version": version(lambda w: w.own.meeting, required=False)},
+        fields={
+            "version": version(lambda w: w.own.meeting, required=False),
+            # Confirmed: the unconfirmed post only asks (tests/meetings/test_views.py).
+            "confirmed": pick(["yes"]),
+        },
     ),
     # --- notifications ---
     Endpoint(

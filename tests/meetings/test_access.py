@@ -124,7 +124,7 @@ class Scene:
             "meetings:action_add": {"title": "Draft the study", "owner": "", "due_date": ""},
             "meetings:action_status": {"action_item_id": self.item.pk, "status": "done"},
             "meetings:action_promote": {"action_item_id": self.item.pk},
-            "meetings:adopt": {"version": meeting.version},
+            "meetings:adopt": {"version": meeting.version, "confirmed": "yes"},
         }[name]
 
 

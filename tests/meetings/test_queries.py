@@ -32,13 +32,15 @@ FRAGMENT_QUERIES = {
     "attendance": 10,  # + attendance row, update
     "guest_add": 11,  # + duplicate check, insert; attendance list
     "guest_remove": 11,  # + guest row, delete; attendance list
-    "minutes": 11,  # + adoptions (withdraw), update; adoption panel
-    "decision_add": 12,  # + adoptions (withdraw), insert; decisions, adoption panel
-    "decision_remove": 12,  # + delete, adoptions (withdraw); decisions, adoption panel
+    # The adoption panel reads the attendance too for a co-chair who may adopt (its
+    # confirmation names who is still "Invited").
+    "minutes": 12,  # + adoptions (withdraw), update; adoption panel
+    "decision_add": 13,  # + adoptions (withdraw), insert; decisions, adoption panel
+    "decision_remove": 13,  # + delete, adoptions (withdraw); decisions, adoption panel
     "action_add": 13,  # + owner check (form and service), insert; owners, action items
     "action_status": 11,  # + locked item, update; owners, action items
     "action_promote": 18,  # + milestone_create (access, owner, insert, log), link; the list
-    "adopt": 11,  # + adoptions, insert; adoption panel
+    "adopt": 12,  # attendance (the confirmation); + adoptions, insert; adoption panel
 }
 
 
@@ -95,7 +97,7 @@ def crowded(request, energy, cast):
         "action_add": {"title": "Draft", "owner": cast["member"].pk, "due_date": "2026-07-01"},
         "action_status": {"action_item_id": item.pk, "status": "done"},
         "action_promote": {"action_item_id": item.pk},
-        "adopt": {"version": meeting.version},
+        "adopt": {"version": meeting.version, "confirmed": "yes"},
     }
     return meeting, data
 

@@ -83,7 +83,7 @@ def test_it_refuses_a_local_time_that_does_not_exist_in_new_york(energy, member)
         )
     assert "starts_at_local" in excinfo.value.message_dict
     message = errors_of(excinfo)
-    assert "2026-03-08 02:30 does not exist in America/New_York" in message
+    assert "2026-03-08 02:30 does not exist in Washington" in message
     assert "clocks go forward" in message
     assert not Meeting.objects.exists()
 

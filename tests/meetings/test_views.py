@@ -1,6 +1,7 @@
 """The meetings pages, with htmx (fragments, 422, 409) and without JavaScript (PRG, messages)."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -46,7 +47,7 @@ def text_of(response, element_id: str) -> str:
     body = response.content.decode()
     match = re.search(rf'id="{element_id}"[^>]*>(.*?)</(dd|section|li|p)>', body, re.S)
     assert match, f"no #{element_id}"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
 
 
 def messages_of(response) -> list[str]:
@@ -67,20 +68,19 @@ def test_it_shows_the_start_in_the_meetings_zone_and_a_baku_viewers(client, meet
     response = client.get(url("detail", meeting))
     assert response.status_code == 200
     assert text_of(response, "meeting-time") == (
-        "Monday 20 April 2026, 10:00–11:30 (Asia/Baku, +04)"
+        "20 April 2026, 10:00–11:30 Baku · 02:00–03:30 Washington"
     )
-    assert text_of(response, "viewer-time") == "Monday 20 April 2026, 10:00–11:30 (Asia/Baku, +04)"
+    assert "Asia/Baku" not in response.content.decode()
 
 
 def test_it_shows_the_start_at_new_york_time_to_a_new_york_viewer(client, meeting, cochair_us):
     client.force_login(cochair_us)  # America/New_York: 10:00 in Baku is 02:00 EDT
     response = client.get(url("detail", meeting))
     assert text_of(response, "meeting-time") == (
-        "Monday 20 April 2026, 10:00–11:30 (Asia/Baku, +04)"
+        "20 April 2026, 10:00–11:30 Baku · 02:00–03:30 Washington"
     )
-    assert text_of(response, "viewer-time") == (
-        "Monday 20 April 2026, 02:00–03:30 (America/New_York, EDT)"
-    )
+    body = response.content.decode()
+    assert "America/New_York" not in body and "Asia/Baku" not in body
 
 
 def test_it_shows_a_new_york_winter_meeting_at_baku_time(client, energy, member, cochair_az):
@@ -94,10 +94,16 @@ def test_it_shows_a_new_york_winter_meeting_at_baku_time(client, energy, member,
     client.force_login(cochair_az)
     response = client.get(url("detail", meeting))
     assert text_of(response, "meeting-time") == (
-        "Thursday 15 January 2026, 09:00–10:00 (America/New_York, EST)"
+        "15 January 2026, 09:00–10:00 Washington · 18:00–19:00 Baku"
     )
-    assert text_of(response, "viewer-time") == (
-        "Thursday 15 January 2026, 18:00–19:00 (Asia/Baku, +04)"
+
+
+def test_it_adds_the_readers_own_clock_when_it_is_neither_capital(client, meeting, member):
+    User.objects.filter(pk=member.pk).update(time_zone="Europe/London")
+    client.force_login(member)
+    response = client.get(url("detail", meeting))
+    assert text_of(response, "meeting-time") == (
+        "20 April 2026, 10:00–11:30 Baku · 02:00–03:30 Washington · 07:00–08:30 London"
     )
 
 
@@ -105,7 +111,15 @@ def test_it_falls_back_to_utc_for_a_viewer_with_an_unknown_zone(client, meeting,
     User.objects.filter(pk=member.pk).update(time_zone="Nowhere/Else")
     client.force_login(member)
     response = client.get(url("detail", meeting))
-    assert text_of(response, "viewer-time") == "Monday 20 April 2026, 06:00–07:30 (UTC, UTC)"
+    assert text_of(response, "meeting-time").endswith("· 06:00–07:30 UTC")
+
+
+def test_it_shows_the_facts_and_an_add_to_calendar_link(client, meeting, observer):
+    client.force_login(observer)
+    body = client.get(url("detail", meeting)).content.decode()
+    assert '<dl class="summary-list meeting-facts">' in body
+    assert f'href="{url("ics", meeting)}" download>Add to calendar</a>' in body
+    assert "Minutes in draft" in body
 
 
 def test_it_renders_the_agenda_as_safe_markdown(client, energy, member):
@@ -186,7 +200,8 @@ def test_it_answers_an_attendance_toggle_with_the_updated_row(as_member, meeting
     assert body.startswith(f'<li id="attendance-{row.pk}"')
     assert body.endswith("</li>")
     assert "<html" not in body
-    assert 'value="present" class="toggle toggle-present" aria-pressed="true"' in body
+    assert '<option value="present" selected>Present</option>' in body
+    assert "Attendance recorded." in body  # said in the row that was saved
     assert attendance_of(meeting, cochair_us).status == AttendanceStatus.PRESENT
     assert list(get_messages(response.wsgi_request)) == []
 
@@ -486,17 +501,17 @@ def test_it_adopts_side_by_side_and_then_locks_the_page(
     services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
     item = services.action_item_add(meeting_id=meeting.pk, user=member, title="Follow up")
     client.force_login(cochair_az)
-    response = client.post(url("adopt", meeting), {"version": 2}, headers=HTMX)
+    response = client.post(url("adopt", meeting), {"version": 2, "confirmed": "yes"}, headers=HTMX)
     assert response.status_code == 200
     body = response.content.decode()
     assert body.strip().startswith('<section id="adoption"')
-    assert "adopted by Cochair Az on" in body
+    assert "Adopted by Cochair Az" in body
     assert "Minutes adopted for your side." in body
     assert 'hx-swap-oob="true"' not in body  # one side only: nothing else changes
     assert Meeting.objects.get(pk=meeting.pk).minutes_state == MinutesState.DRAFT
 
     client.force_login(cochair_us)
-    response = client.post(url("adopt", meeting), {"version": 2}, headers=HTMX)
+    response = client.post(url("adopt", meeting), {"version": 2, "confirmed": "yes"}, headers=HTMX)
     assert response.status_code == 200
     body = response.content.decode()
     assert "the meeting&#x27;s record is now locked" in body
@@ -504,12 +519,12 @@ def test_it_adopts_side_by_side_and_then_locks_the_page(
         opening = f'<section id="{section}" class="card" aria-labelledby="{section}-heading"'
         assert f'{opening} hx-swap-oob="true">' in body
     assert '<header id="meeting-header" class="meeting-header" hx-swap-oob="true">' in body
-    assert "minutes adopted" in body
+    assert "Minutes adopted" in body
     assert Meeting.objects.get(pk=meeting.pk).minutes_state == MinutesState.ADOPTED
 
     client.force_login(member)
     page = client.get(url("detail", meeting)).content.decode()
-    assert "minutes adopted" in page
+    assert "Minutes adopted" in page
     for name in ("minutes", "decision_add", "action_add", "attendance", "guest_add"):
         assert f'action="{url(name, meeting)}"' not in page, name
     assert url("edit", meeting) not in page
@@ -519,7 +534,7 @@ def test_it_adopts_side_by_side_and_then_locks_the_page(
 def test_it_adopts_without_javascript(client, meeting, member, cochair_us):
     services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
     client.force_login(cochair_us)
-    response = client.post(url("adopt", meeting), {"version": 2})
+    response = client.post(url("adopt", meeting), {"version": 2, "confirmed": "yes"})
     assert response.status_code == 302
     assert response["Location"] == f"{url('detail', meeting)}#adoption"
     assert messages_of(response) == ["Minutes adopted for your side."]
@@ -532,7 +547,7 @@ def test_it_refuses_adopting_minutes_changed_since_they_were_read(
     services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="First.")
     services.minutes_update(meeting_id=meeting.pk, user=member, version=2, minutes="Second.")
     client.force_login(cochair_us)
-    response = client.post(url("adopt", meeting), {"version": 2}, headers=HTMX)
+    response = client.post(url("adopt", meeting), {"version": 2, "confirmed": "yes"}, headers=HTMX)
     assert response.status_code == 409
     body = response.content.decode()
     assert "The minutes changed after you opened the page" in body
@@ -544,7 +559,7 @@ def test_it_refuses_adopting_twice_for_one_side(client, meeting, member, cochair
     services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
     services.minutes_adopt(meeting_id=meeting.pk, user=cochair_us)
     client.force_login(cochair_us)
-    response = client.post(url("adopt", meeting), {"version": 2}, headers=HTMX)
+    response = client.post(url("adopt", meeting), {"version": 2, "confirmed": "yes"}, headers=HTMX)
     assert response.status_code == 422
     assert "Your side has already adopted these minutes." in response.content.decode()
     assert MinutesAdoption.objects.count() == 1
@@ -552,7 +567,7 @@ def test_it_refuses_adopting_twice_for_one_side(client, meeting, member, cochair
 
 def test_it_refuses_adopting_empty_minutes(client, meeting, cochair_us):
     client.force_login(cochair_us)
-    response = client.post(url("adopt", meeting), {"version": 1}, headers=HTMX)
+    response = client.post(url("adopt", meeting), {"version": 1, "confirmed": "yes"}, headers=HTMX)
     assert response.status_code == 422
     assert "There are no minutes to adopt yet: write them first." in response.content.decode()
 
@@ -605,10 +620,10 @@ def test_it_explains_a_start_that_does_not_exist(client, cochair_us, cast):
     assert response.status_code == 422
     body = response.content.decode()
     assert body.strip().startswith('<form id="meeting-form"')
-    assert "2026-03-08 02:30 does not exist in America/New_York" in body
+    assert "2026-03-08 02:30 does not exist in Washington" in body
     full = client.post(f"{url('create')}?group=energy", data)
     assert full.status_code == 422
-    assert "does not exist in America/New_York" in full.content.decode()
+    assert "does not exist in Washington" in full.content.decode()
     assert not Meeting.objects.exists()
 
 
@@ -722,3 +737,145 @@ def test_it_offers_observers_no_new_meeting(client, observer):
 
 # Any input on every meetings POST, and any query on the list: tests/fuzz/test_endpoints.py
 # and tests/fuzz/test_query_strings.py (never a 5xx, and a refusal changes nothing).
+
+
+# --- the rebuilt page: confirmation, controls, times ----------------------------------------------
+
+
+def test_it_asks_before_adopting_without_javascript(client, meeting, member, cochair_us):
+    services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
+    services.guest_add(meeting_id=meeting.pk, user=member, name="Jane Doe", organisation="SOCAR")
+    client.force_login(cochair_us)
+    before = snapshot()
+    response = client.post(url("adopt", meeting), {"version": 2})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Adopting locks the minutes, decisions and action items for your side" in body
+    assert "when both sides have adopted they can no longer be changed" in body
+    assert "Guest still “Invited”: Jane Doe (SOCAR)" in body
+    assert "Attendees with no answer recorded:" in body and "Cochair Az" in body
+    assert '<input type="hidden" name="confirmed" value="yes">' in body
+    assert '<input type="hidden" name="version" value="2">' in body
+    assert f'href="{url("detail", meeting)}#adoption"' in body  # back, doing nothing
+    assert snapshot() == before
+
+    confirmed = client.post(url("adopt", meeting), {"version": 2, "confirmed": "yes"})
+    assert confirmed.status_code == 302
+    assert MinutesAdoption.objects.get().side == "us"
+
+
+def test_it_asks_in_main_when_htmx_posts_unconfirmed(client, meeting, member, cochair_us):
+    services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
+    client.force_login(cochair_us)
+    response = client.post(url("adopt", meeting), {"version": 2}, headers=HTMX)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#main"
+    assert "Adopting locks the minutes" in response.content.decode()
+    assert not MinutesAdoption.objects.exists()
+
+
+def test_it_refuses_non_co_chairs_without_asking(as_member, meeting, member):
+    services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
+    assert as_member.post(url("adopt", meeting), {"version": 2}).status_code == 403
+
+
+def test_it_puts_the_same_confirmation_in_the_pages_dialog(client, meeting, member, cochair_us):
+    services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
+    services.guest_add(meeting_id=meeting.pk, user=member, name="Jane Doe")
+    client.force_login(cochair_us)
+    body = client.get(url("detail", meeting)).content.decode()
+    assert 'data-confirm="confirm-adopt-minutes"' in body
+    assert '<dialog class="confirm-dialog" id="confirm-adopt-minutes"' in body
+    assert "Adopting locks the minutes" in body
+    assert "Guest still “Invited”: Jane Doe" in body
+
+
+def test_it_offers_adoption_only_to_a_side_that_has_not_adopted(
+    client, meeting, member, cochair_az, cochair_us
+):
+    services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
+    services.minutes_adopt(meeting_id=meeting.pk, user=cochair_az)
+    client.force_login(cochair_az)
+    body = client.get(url("detail", meeting)).content.decode()
+    assert url("adopt", meeting) not in body
+    assert "Adopted by Cochair Az" in body
+    client.force_login(cochair_us)
+    body = client.get(url("detail", meeting)).content.decode()
+    assert f'action="{url("adopt", meeting)}"' in body
+
+
+def test_it_offers_each_attendee_a_labelled_status_control(as_member, meeting, cochair_us):
+    row = attendance_of(meeting, cochair_us)
+    body = as_member.get(url("detail", meeting)).content.decode()
+    assert 'role="group"' not in body
+    assert (
+        f'<label class="visually-hidden" for="attendance-status-{row.pk}">'
+        "Attendance of Cochair Us</label>"
+    ) in body
+    assert f'<select id="attendance-status-{row.pk}" name="status">' in body
+    assert '<option value="" selected disabled>Invited</option>' in body
+
+
+def test_it_shows_readers_the_attendance_as_tags(client, meeting, observer):
+    client.force_login(observer)
+    body = client.get(url("detail", meeting)).content.decode()
+    assert "<select" not in body
+    assert 'class="tag tag--grey attendance-status">Invited</strong>' in body
+
+
+def test_it_stacks_action_items_with_dates_in_the_date_format(as_member, meeting, member):
+    services.action_item_add(
+        meeting_id=meeting.pk, user=member, title="Grid study", due_date=dt.date(2026, 9, 1)
+    )
+    body = as_member.get(url("detail", meeting)).content.decode()
+    assert '<table class="table table--stack action-items">' in body
+    assert '<td data-label="Due"><time datetime="2026-09-01">1 September 2026</time></td>' in body
+
+
+def test_it_names_adoption_times_in_the_readers_zone(client, meeting, member, cochair_az):
+    services.minutes_update(meeting_id=meeting.pk, user=member, version=1, minutes="Agreed.")
+    adoption = MinutesAdoption.objects.get(
+        pk=services.minutes_adopt(meeting_id=meeting.pk, user=cochair_az).adoptions.get().pk
+    )
+    client.force_login(member)  # Baku
+    body = client.get(url("detail", meeting)).content.decode()
+    local = adoption.adopted_at.astimezone(dt.timezone(dt.timedelta(hours=4)))
+    assert f"{formats.date_format(local, 'DATE_FORMAT')}, {local:%H:%M}&nbsp;Baku" in body
+
+
+def test_it_flags_past_meetings_whose_minutes_are_still_a_draft(
+    client, energy, member, cochair_az, cochair_us
+):
+    draft = schedule(energy, member, title="Draft one", starts_at_local=dt.datetime(2001, 1, 1))
+    done = schedule(energy, member, title="Adopted one", starts_at_local=dt.datetime(2001, 2, 1))
+    adopt_by_both(done, cochair_az, cochair_us)
+    client.force_login(member)
+    body = client.get(url("list"), {"when": "past"}).content.decode()
+    row = re.search(rf'<tr id="meeting-{draft.pk}">(.*?)</tr>', body, re.S).group(1)
+    assert "Minutes in draft" in row
+    # Midnight in Baku (UTC+4 that winter) is the afternoon before in New York (UTC−5).
+    assert '1 January 2001</span>, <span class="capitals__clock">00:00&nbsp;Baku' in row
+    assert "15:00&nbsp;Washington (31 December)" in row
+    row = re.search(rf'<tr id="meeting-{done.pk}">(.*?)</tr>', body, re.S).group(1)
+    assert "Minutes adopted" in row and "Minutes in draft" not in row
+    assert "Asia/Baku" not in body
+    assert "<h2" in body and "Past meetings" in body
+
+
+def test_it_names_time_zones_as_people_do_in_the_form(as_member, meeting):
+    body = as_member.get(url("edit", meeting)).content.decode()
+    assert '<option value="Asia/Baku" selected>Baku</option>' in body
+    assert '<option value="America/New_York">Washington</option>' in body
+    assert ">America/New_York<" not in body
+
+
+def test_it_names_the_zones_of_a_stale_edit_as_people_do(client, meeting, member, cochair_us):
+    client.force_login(cochair_us)
+    client.post(url("edit", meeting), details(version="1"))  # moved to New York
+    client.force_login(member)
+    response = client.post(url("edit", meeting), details(version="1", time_zone="Asia/Baku"))
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert '<td class="version-theirs">Washington</td>' in body
+    assert '<td class="version-yours">Baku</td>' in body
+    assert ">America/New_York<" not in body and ">Asia/Baku<" not in body

@@ -29,17 +29,28 @@ def datetime_attr(value: dt.datetime | dt.date | None) -> str:
 
 @register.simple_tag
 def capitals(
-    moment: dt.datetime | None, zone: str | None = None, *, date: bool = True, plain: bool = False
+    moment: dt.datetime | None,
+    zone: str | None = None,
+    *,
+    until: dt.datetime | None = None,
+    date: bool = True,
+    plain: bool = False,
 ) -> str:
-    """``plain``: text for a plain-text email, without markup."""
+    """``until``: the end of a span, on each clock ("11:00–12:00 Baku · 03:00–04:00
+    Washington"). ``plain``: text for a plain-text email, without markup."""
     if moment is None:
         return ""
-    readings = clock_readings(
-        moment, home=zone_named(zone) if zone else None, reader=timezone.get_current_timezone()
+    home = zone_named(zone) if zone else None
+    reader = timezone.get_current_timezone()
+    readings = clock_readings(moment, home=home, reader=reader)
+    ends = (
+        [reading.local for reading in clock_readings(until, home=home, reader=reader)]
+        if until is not None
+        else [None] * len(readings)
     )
     return render_to_string(
         "core/capitals.txt" if plain else "core/capitals.html",
-        {"moment": moment, "readings": readings, "show_date": date},
+        {"moment": moment, "readings": list(zip(readings, ends, strict=True)), "show_date": date},
     )
 
 

@@ -1,4 +1,5 @@
-"""Template filters for meetings: ``{{ text|markdown }}`` and ``{{ url|web_link }}``."""
+"""Template filters for meetings: ``{{ text|markdown }}``, ``{{ url|web_link }}`` and
+``{{ row.status|status_tag_class }}`` (the kit's tag colour for an attendance or action status)."""
 
 from urllib.parse import urlsplit
 
@@ -25,3 +26,18 @@ def web_link(url) -> str:
     except ValueError:
         return ""
     return url if scheme in ("http", "https") else ""
+
+
+#: The kit's tag colour for each attendance and action-item status (others: grey).
+STATUS_TAG_CLASSES = {
+    "present": "tag--green",
+    "apologies": "tag--yellow",
+    "absent": "tag--red",
+    "open": "tag--blue",
+    "done": "tag--green",
+}
+
+
+@register.filter
+def status_tag_class(status) -> str:
+    return STATUS_TAG_CLASSES.get(str(status), "tag--grey")
