@@ -15,6 +15,7 @@ from tests.factories import milestone_batch
 
 HTMX = {"HX-Request": "true"}
 ADD = "/groups/energy/members/add/"
+CONFIRMED = {"confirmed": "yes"}
 
 
 def change_url(membership) -> str:
@@ -169,8 +170,9 @@ def test_it_keeps_the_refused_choice_and_shows_the_error_on_the_row(as_cochair, 
     row = body[body.index(f'id="member-{membership.pk}"') :]
     row = row[: row.index("</li>")]
     assert "already has a co-chair for Azerbaijan" in row
-    assert '<option value="co_chair" selected>' in row
-    assert '<option value="az" selected>' in row
+    # The seat is taken: the row does not offer "co-chair" at all (the post was made by hand).
+    assert '<option value="co_chair"' not in row
+    assert '<input type="hidden" name="side" value="az">' in row
     membership.refresh_from_db()
     assert membership.role == Role.MEMBER
 
@@ -197,7 +199,7 @@ def test_it_refuses_the_last_cochair_stepping_down(client, cochair_az, energy):
 def test_it_stops_offering_management_to_a_cochair_who_stepped_down(as_cochair, cochair_az):
     membership = cochair_az.memberships.get()
     response = as_cochair.post(
-        change_url(membership), {"role": "member", "side": "az"}, headers=HTMX
+        change_url(membership), {"role": "member", "side": "az", **CONFIRMED}, headers=HTMX
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -239,7 +241,7 @@ def test_it_does_not_touch_another_groups_member(as_cochair, other_member):
 
 
 def test_it_removes_a_member_and_answers_htmx_with_the_fragment(as_cochair, member, energy):
-    response = as_cochair.post(remove_url(member.memberships.get()), headers=HTMX)
+    response = as_cochair.post(remove_url(member.memberships.get()), CONFIRMED, headers=HTMX)
     assert response.status_code == 200
     body = response.content.decode()
     assert "Member was removed from the group." in body
@@ -247,7 +249,7 @@ def test_it_removes_a_member_and_answers_htmx_with_the_fragment(as_cochair, memb
 
 
 def test_it_removes_a_member_without_javascript(as_cochair, member, energy):
-    response = as_cochair.post(remove_url(member.memberships.get()))
+    response = as_cochair.post(remove_url(member.memberships.get()), CONFIRMED)
     assert response.status_code == 302
     assert messages_of(response) == ["Member was removed from the group."]
     assert not energy.memberships.filter(user=member).exists()
@@ -255,8 +257,8 @@ def test_it_removes_a_member_without_javascript(as_cochair, member, energy):
 
 def test_it_answers_409_when_removing_twice(as_cochair, member):
     url = remove_url(member.memberships.get())
-    assert as_cochair.post(url, headers=HTMX).status_code == 200
-    response = as_cochair.post(url, headers=HTMX)
+    assert as_cochair.post(url, CONFIRMED, headers=HTMX).status_code == 200
+    response = as_cochair.post(url, CONFIRMED, headers=HTMX)
     assert response.status_code == 409
     assert "no longer a member of this group" in response.content.decode()
 
@@ -276,12 +278,12 @@ def test_it_sends_a_cochair_who_left_a_restricted_group_to_the_dashboard(client,
     join(az, security, Role.CO_CHAIR)
     join(us, security, Role.CO_CHAIR)
     client.force_login(az)
-    response = client.post(remove_url(az.memberships.get()), headers=HTMX)
+    response = client.post(remove_url(az.memberships.get()), CONFIRMED, headers=HTMX)
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/"
     join(az, security, Role.CO_CHAIR)
-    client.post(f"/groups/security/members/{us.memberships.get().pk}/remove/")  # refused
-    response = client.post(remove_url(az.memberships.get()))
+    client.post(f"/groups/security/members/{us.memberships.get().pk}/remove/", CONFIRMED)  # refused
+    response = client.post(remove_url(az.memberships.get()), CONFIRMED)
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/groups/security/").status_code == 404
@@ -325,17 +327,25 @@ def test_it_pins_the_query_count_of_a_refused_change(
 ):
     add_members(energy, members)
     url = change_url(member.memberships.select_related("group").get())
-    # session, user, group, my membership; the write: savepoint, group lock, my co-chair seat,
-    # the membership, the AZ seat (taken), rollback, release; the members
-    with django_assert_num_queries(12):
+    # session, user, group, my membership; the membership and the AZ seat (taken: so no
+    # confirmation is asked); the write: savepoint, group lock, my co-chair seat, the
+    # membership, the AZ seat (taken), rollback, release; the members
+    with django_assert_num_queries(14):
         response = as_cochair.post(url, {"role": "co_chair", "side": "az"}, headers=HTMX)
     assert response.status_code == 422
 
 
 def test_it_gives_each_row_the_urls_reverse_gives(energy, cochair_az, member, observer):
-    context = members_context(group=energy, access=group_access(user=cochair_az, group=energy))
+    context = members_context(
+        group=energy, access=group_access(user=cochair_az, group=energy), actor=cochair_az
+    )
     for membership in context["members"]:
+        if membership.user == cochair_az:  # the last co-chair: no controls on their own row
+            assert not membership.can_change
+            continue
         args = [energy.slug, membership.pk]
         assert membership.change_url == reverse("charter:member_change", args=args)
         assert membership.remove_url == reverse("charter:member_remove", args=args)
-        assert membership.confirm_remove == f"Remove {membership.user.display_name} from the group?"
+        assert membership.removal.heading == (
+            f"Remove {membership.user.get_short_name()} from the group?"
+        )
