@@ -270,3 +270,20 @@ def test_it_pins_the_query_count_whatever_the_members(
     with django_assert_num_queries(13):
         response = client.get("/groups/energy/")
     assert len(response.context["members"]) == members
+
+
+# --- the status with its reason, the facts --------------------------------------------------
+
+
+def test_it_shows_the_status_with_its_reason(client, member, energy):
+    milestone(energy, "Late", due=-2)
+    milestone(energy, "Stuck", due=20, status=Status.BLOCKED)
+    body = page(client, member).content.decode()
+    assert '<strong class="tag tag--rag-red">Red</strong> <span class="rag-reason">' in body
+    assert '<span class="rag-reason">1 overdue · 1 blocked</span>' in body
+    assert '<dl class="summary-list">' in body
+
+
+def test_it_says_a_quiet_group_is_on_track(client, member, energy):
+    body = page(client, member).content.decode()
+    assert '<span class="rag-reason">On track</span>' in body
