@@ -6,6 +6,7 @@ import pytest
 
 from apps.accounts.models import Sector, Side
 from apps.charter.models import Role
+from tests.browser import axe
 from tests.conftest import join, make_user
 
 pytestmark = pytest.mark.browser
@@ -38,6 +39,7 @@ def crowd(energy):
 
 def check(page, url: str, language: str) -> None:
     page.goto(url)
+    axe.assert_no_serious_violations_if_installed(page, f"{url} in {language} at 390 px")
     assert page.evaluate("document.documentElement.lang") == language
     where = f"{url} in {language}"
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")

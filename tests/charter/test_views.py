@@ -476,3 +476,32 @@ def test_it_puts_the_added_members_banner_by_the_add_form(as_cochair, newcomer):
     banner = body.index('id="members-feedback"')
     assert body.index('<ul class="member-list">') < banner < body.index('class="member-add"')
     assert 'role="status"' in body[banner - 200 : banner + 200]
+
+
+@pytest.mark.parametrize("members", [10, 200])
+def test_it_pins_the_query_count_of_the_removal_confirmation(
+    as_cochair, member, energy, members, django_assert_num_queries
+):
+    add_members(energy, members)
+    url = remove_url(member.memberships.select_related("group").get())
+    # session, user, group, my membership, the membership (to word the question); the
+    # navigation
+    with django_assert_num_queries(6):
+        response = as_cochair.post(url)
+    assert response.status_code == 200
+    assert "Remove Member from the group?" in response.content.decode()
+
+
+@pytest.mark.parametrize("members", [10, 200])
+def test_it_pins_the_query_count_of_the_cochair_confirmation(
+    client, cochair_az, cochair_us, energy, members, django_assert_num_queries
+):
+    add_members(energy, members)
+    client.force_login(cochair_az)
+    url = change_url(cochair_az.memberships.select_related("group").get())
+    # session, user, group, my membership, the membership, the co-chairs (another is left);
+    # no navigation: htmx gets the confirmation alone
+    with django_assert_num_queries(6):
+        response = client.post(url, {"role": "member", "side": "az"}, headers=HTMX)
+    assert response.status_code == 200
+    assert "End Cochair Az&#x27;s role as co-chair?" in response.content.decode()
