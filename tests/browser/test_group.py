@@ -168,3 +168,21 @@ def test_it_changes_and_removes_a_member_inline(
     expect(row).to_have_count(0)
     assert still_the_same_page(page)
     assert not energy.memberships.filter(user=member).exists()
+
+
+def test_it_asks_before_a_cochair_steps_down(log_in, live_server, cochair_az, cochair_us, energy):
+    membership = cochair_az.memberships.get()
+    page = log_in(cochair_az)
+    open_group(page, live_server)
+    row = page.locator(f"#member-{membership.pk}")
+    row.get_by_role("combobox", name="Role Cochair Az").select_option("member")
+    row.get_by_role("button", name="Save").click()
+    # The server asks (the same question without JavaScript), in place of the page's content.
+    expect(page.get_by_role("heading", level=1)).to_have_text("End Cochair Az's role as co-chair?")
+    expect(page.locator("main")).to_contain_text("The co-chair seat for Azerbaijan will be empty")
+    membership.refresh_from_db()
+    assert membership.role == Role.CO_CHAIR
+    page.get_by_role("button", name="Change role").click()
+    expect(page.locator(".messages")).to_contain_text("Cochair Az is now Member, Azerbaijan.")
+    membership.refresh_from_db()
+    assert membership.role == Role.MEMBER
