@@ -170,23 +170,17 @@ def rag_reason(*, rag: str, overdue: int, blocked: int, at_risk: int, stalled: i
         return gettext("On track")
     if rag == RED:
         parts = [
-            ngettext("%(count)d overdue", "%(count)d overdue", overdue) % {"count": overdue}
-            if overdue
-            else "",
-            ngettext("%(count)d blocked", "%(count)d blocked", blocked) % {"count": blocked}
-            if blocked
-            else "",
+            ngettext("%(count)d overdue", "%(count)d overdue", overdue) % {"count": overdue},
+            ngettext("%(count)d blocked", "%(count)d blocked", blocked) % {"count": blocked},
         ]
+        counts = [overdue, blocked]
     else:
         parts = [
-            ngettext("%(count)d at risk", "%(count)d at risk", at_risk) % {"count": at_risk}
-            if at_risk
-            else "",
-            ngettext("%(count)d stalled", "%(count)d stalled", stalled) % {"count": stalled}
-            if stalled
-            else "",
+            ngettext("%(count)d at risk", "%(count)d at risk", at_risk) % {"count": at_risk},
+            ngettext("%(count)d stalled", "%(count)d stalled", stalled) % {"count": stalled},
         ]
-    return " · ".join(part for part in parts if part)
+        counts = [at_risk, stalled]
+    return " · ".join(part for part, count in zip(parts, counts, strict=True) if count)
 
 
 def rag_reason_of(obj) -> str:
