@@ -118,16 +118,40 @@ def _check_cochair_seat(
         )
 
 
-def _check_cochair_change(*, membership: Membership, actor: User, leaving: bool) -> None:
-    """A co-chair's own membership: only staff or the co-chair themselves may change it, and a
-    non-staff co-chair may not leave the group without a co-chair.
+def membership_refusal(
+    *,
+    actor: User,
+    membership: Membership,
+    leaving: bool = True,
+    actor_is_cochair: bool | None = None,
+    cochair_count: int | None = None,
+) -> PermissionDenied | ValidationError | None:
+    """Why ``actor`` may not change or remove ``membership`` — None when they may. The one rule
+    ``membership_change`` and ``membership_remove`` enforce and the group page asks before it
+    shows a row's controls (``membership_changes_allowed``):
 
-    ``leaving`` is true when the change removes the co-chair role (removal or demotion).
+    * staff may change anyone;
+    * otherwise only a co-chair of the group (``PermissionDenied``);
+    * a co-chair's own membership only that co-chair may change (``other_cochair``: each side
+      answers for its own co-chair),
+    * and not so as to leave the group without a co-chair (``last_cochair``), when
+      ``leaving`` (the change removes the co-chair role: a removal or a demotion).
+
+    ``actor_is_cochair`` and ``cochair_count`` (the group's co-chairs) are read from the
+    database when not given; a page that has the group's members at hand passes them.
     """
-    if membership.role != Role.CO_CHAIR or _is_staff(actor):
-        return
+    if _is_staff(actor):
+        return None
+    if actor_is_cochair is None:
+        actor_is_cochair = Membership.objects.filter(
+            group_id=membership.group_id, user=actor, role=Role.CO_CHAIR
+        ).exists()
+    if not actor_is_cochair:
+        return PermissionDenied(_("Only the group's co-chairs and staff can manage its members."))
+    if membership.role != Role.CO_CHAIR:
+        return None
     if membership.user_id != actor.pk:
-        raise ValidationError(
+        return ValidationError(
             _(
                 "Only staff or %(name)s can change the co-chair for %(side)s: each side answers "
                 "for its own co-chair."
@@ -136,15 +160,79 @@ def _check_cochair_change(*, membership: Membership, actor: User, leaving: bool)
             params={"name": membership.user.get_short_name(), "side": Side(membership.side).label},
         )
     if leaving:
-        others = Membership.objects.filter(group_id=membership.group_id, role=Role.CO_CHAIR)
-        if not others.exclude(pk=membership.pk).exists():
-            raise ValidationError(
+        if cochair_count is None:
+            cochair_count = Membership.objects.filter(
+                group_id=membership.group_id, role=Role.CO_CHAIR
+            ).count()
+        if cochair_count <= 1:
+            return ValidationError(
                 _(
                     "You are the group's last co-chair: appoint a co-chair for the other side "
                     "first, or ask staff, so that someone can still manage the group."
                 ),
                 code="last_cochair",
             )
+    return None
+
+
+def membership_changes_allowed(
+    *,
+    actor: User,
+    membership: Membership,
+    actor_is_cochair: bool | None = None,
+    cochair_count: int | None = None,
+) -> bool:
+    """Whether ``actor`` may change or remove ``membership`` (``membership_refusal``): the group
+    page shows a row's Remove button and role menu only then."""
+    return (
+        membership_refusal(
+            actor=actor,
+            membership=membership,
+            actor_is_cochair=actor_is_cochair,
+            cochair_count=cochair_count,
+        )
+        is None
+    )
+
+
+def membership_change_refusal(
+    *, actor: User, membership: Membership, role: str, side: str, actor_is_cochair: bool | None
+) -> Exception | None:
+    """Why ``membership_change`` would refuse this change now — None when it would make it
+    (read without locking: the service checks again). The page asks for confirmation only of
+    a change that would be made."""
+    if membership.role == role and membership.side == side:
+        return None
+    checks = (
+        lambda: _check_choices(role=role, side=side),
+        lambda: _check_users_side(user=membership.user, side=side),
+        lambda: _check_cochair_seat(
+            group=membership.group, role=role, side=side, exclude_pk=membership.pk
+        ),
+    )
+    refusal = membership_refusal(
+        actor=actor,
+        membership=membership,
+        leaving=role != Role.CO_CHAIR,
+        actor_is_cochair=actor_is_cochair,
+    )
+    if refusal is not None:
+        return refusal
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            return error
+    return None
+
+
+def _check_cochair_change(*, membership: Membership, actor: User, leaving: bool) -> None:
+    """``membership_refusal`` for an actor already known to be staff or a co-chair."""
+    refusal = membership_refusal(
+        actor=actor, membership=membership, leaving=leaving, actor_is_cochair=True
+    )
+    if refusal is not None:
+        raise refusal
 
 
 def _gone() -> ValidationError:

@@ -16,11 +16,23 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Side
 from apps.charter.access import GroupAccess, get_group_for_user, group_access
+from apps.charter.confirmations import (
+    membership_removal_confirmation,
+    membership_role_confirmation,
+)
 from apps.charter.forms import MemberAddForm, MemberChangeForm
 from apps.charter.models import Membership, Role, WorkingGroup
 from apps.charter.selectors import group_members
-from apps.charter.services import membership_add, membership_change, membership_remove
+from apps.charter.services import (
+    membership_add,
+    membership_change,
+    membership_change_refusal,
+    membership_changes_allowed,
+    membership_refusal,
+    membership_remove,
+)
 from apps.core.answers import answer_done, answer_refused
+from apps.core.confirm import confirmation_asked, is_confirmed
 
 MEMBERS_FRAGMENT = "charter/members.html#members"
 MEMBERS_PAGE = "charter/members.html"
@@ -38,42 +50,67 @@ def members_context(
     *,
     group: WorkingGroup,
     access: GroupAccess,
+    actor,
     add_form: MemberAddForm | None = None,
     failed_row: tuple[int, list[str], str, str] | None = None,
     notice: str = "",
+    notice_at: str = "list",
     error: str = "",
 ) -> dict:
     """What the ``members`` partial needs.
 
     ``failed_row`` is (membership id, error messages, submitted role, submitted side) for a
     change that was refused: that row shows the errors and keeps the submitted choices.
+    ``notice`` is the success banner, shown where the action was: above the list
+    (``notice_at="list"``, a row's change or removal) or by the add form (``"add"``).
 
-    For managers each row gets its form's URLs, texts and ``<option>`` lists here, built once
-    per request rather than by ``{% url %}``, ``{% blocktranslate %}`` and loops in every row:
-    a group can have hundreds of members, and the page stays quick to render.
+    For managers each row gets its form's URLs, its ``<option>`` list and its removal
+    confirmation here, built once per request rather than by ``{% url %}`` and loops in every
+    row: a group can have hundreds of members, and the page stays quick to render. A row has
+    controls (``can_change``) only when ``membership_changes_allowed`` says the reader may use
+    them — the rule the services enforce — and offers "co-chair" only while that side's seat
+    is free.
     """
     members = list(group_members(group=group))
     if access.can_manage:
         roles = [(value, str(label)) for value, label in Role.choices]
-        sides = [(value, str(label)) for value, label in Side.choices]
-        role_options = {value: _options(roles, value) for value, _label in roles}
-        side_options = {value: _options(sides, value) for value, _label in sides}
+        without_cochair = [(value, label) for value, label in roles if value != Role.CO_CHAIR]
+        role_options = {(value, True): _options(roles, value) for value, _label in roles} | {
+            (value, False): _options(without_cochair, value) for value, _label in roles
+        }
         prefix = reverse("charter:member_change", args=[group.slug, 0]).removesuffix("0/")
-        confirm = _("Remove %(name)s from the group?")
-        failed_id, failed_errors, failed_role, failed_side = failed_row or (None, [], "", "")
+        back_url = reverse("overview:group", args=[group.slug]) + "#members"
+        cochairs = [m for m in members if m.role == Role.CO_CHAIR]
+        seats_taken = {m.side for m in cochairs}
+        actor_is_cochair = access.role == Role.CO_CHAIR
+        failed_id, failed_errors, failed_role, _side = failed_row or (None, [], "", "")
         for membership in members:
+            membership.group = group  # the confirmation reads it: no query per row
+            membership.can_change = membership_changes_allowed(
+                actor=actor,
+                membership=membership,
+                actor_is_cochair=actor_is_cochair,
+                cochair_count=len(cochairs),
+            )
+            if not membership.can_change:
+                continue
             membership.change_url = f"{prefix}{membership.pk}/"
             membership.remove_url = f"{prefix}{membership.pk}/remove/"
-            membership.confirm_remove = confirm % {"name": membership.user.get_full_name()}
-            role, side, errors = membership.role, membership.side, []
+            membership.removal = membership_removal_confirmation(
+                membership=membership, actor=actor, back_url=back_url
+            )
+            role, errors = membership.role, []
             if membership.pk == failed_id:
                 role = failed_role if failed_role in Role.values else role
-                side = failed_side if failed_side in Side.values else side
                 errors = failed_errors
-            membership.role_options = role_options[role]
-            membership.side_options = side_options[side]
+            may_cochair = membership.side in (Side.AZ, Side.US) and (
+                membership.role == Role.CO_CHAIR or membership.side not in seats_taken
+            )
+            membership.role_options = role_options[(role, may_cochair)]
             membership.form_errors = errors
-        if failed_row is not None and not any(m.pk == failed_id for m in members):
+        if failed_row is not None and not any(
+            m.pk == failed_id and getattr(m, "can_change", False) for m in members
+        ):
             error = error or " ".join(failed_errors)
     return {
         "group": group,
@@ -81,11 +118,12 @@ def members_context(
         "members": members,
         "add_form": add_form or MemberAddForm(),
         "members_notice": notice,
+        "members_notice_at": notice_at,
         "members_error": error,
     }
 
 
-def _done(request, group: WorkingGroup, notice: str):
+def _done(request, group: WorkingGroup, notice: str, *, notice_at: str = "list"):
     """After a successful change: the fresh members section (HTMX) or back to the page (PRG).
 
     Access is read again: a co-chair who stepped down no longer sees the management forms,
@@ -99,7 +137,9 @@ def _done(request, group: WorkingGroup, notice: str):
         message=notice,
         url=reverse("overview:group", args=[group.slug]),
         fragment=MEMBERS_FRAGMENT,
-        context=lambda: members_context(group=group, access=access, notice=notice),
+        context=lambda: members_context(
+            group=group, access=access, actor=request.user, notice=notice, notice_at=notice_at
+        ),
     )
 
 
@@ -108,9 +148,23 @@ def _refused(request, group: WorkingGroup, access: GroupAccess, *, status: int, 
         request,
         page=MEMBERS_PAGE,
         fragment=MEMBERS_FRAGMENT,
-        context=members_context(group=group, access=access, **context),
+        context=members_context(group=group, access=access, actor=request.user, **context),
         status=status,
     )
+
+
+def _membership_in(group: WorkingGroup, membership_id: int) -> Membership | None:
+    """The membership as it is now, to word its confirmation (None when it is gone: the
+    service then says so)."""
+    return (
+        Membership.objects.select_related("user", "group")
+        .filter(pk=membership_id, group=group)
+        .first()
+    )
+
+
+def _back_url(group: WorkingGroup) -> str:
+    return reverse("overview:group", args=[group.slug]) + "#members"
 
 
 def _status_for(error: ValidationError) -> int:
@@ -143,7 +197,7 @@ def member_add(request, slug: str):
             form.add_error(None, error)
         else:
             notice = _("%(name)s joined the group: %(role)s, %(side)s.") % _describe(membership)
-            return _done(request, group, notice)
+            return _done(request, group, notice, notice_at="add")
     return _refused(request, group, access, status=422, add_form=form)
 
 
@@ -158,6 +212,23 @@ def member_change(request, slug: str, membership_id: int):
         return _refused(
             request, group, access, status=422, failed_row=(membership_id, errors, role, side)
         )
+    current = None if is_confirmed(request) else _membership_in(group, membership_id)
+    confirmation = current and membership_role_confirmation(
+        membership=current,
+        actor=request.user,
+        role=form.cleaned_data["role"],
+        side=form.cleaned_data["side"],
+        back_url=_back_url(group),
+    )
+    # Asked only before a change that would be made: a refused one says why instead.
+    if confirmation and not membership_change_refusal(
+        actor=request.user,
+        membership=current,
+        role=form.cleaned_data["role"],
+        side=form.cleaned_data["side"],
+        actor_is_cochair=access.role == Role.CO_CHAIR,
+    ):
+        return confirmation_asked(request, confirmation=confirmation)
     try:
         membership = membership_change(
             membership_id=membership_id,
@@ -184,6 +255,17 @@ def member_change(request, slug: str, membership_id: int):
 @require_POST
 def member_remove(request, slug: str, membership_id: int):
     group, access = get_group_for_user(user=request.user, slug=slug, manage=True)
+    current = None if is_confirmed(request) else _membership_in(group, membership_id)
+    # Asked only before a removal that would be made: a refused one says why instead.
+    if current is not None and not membership_refusal(
+        actor=request.user, membership=current, actor_is_cochair=access.role == Role.CO_CHAIR
+    ):
+        return confirmation_asked(
+            request,
+            confirmation=membership_removal_confirmation(
+                membership=current, actor=request.user, back_url=_back_url(group)
+            ),
+        )
     try:
         membership = membership_remove(membership_id=membership_id, actor=request.user, group=group)
     except ValidationError as error:

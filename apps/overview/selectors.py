@@ -36,8 +36,13 @@ from apps.meetings.models import (
 )
 from apps.milestones.models import OPEN_STATUSES, Milestone, SignOff, Status
 from apps.milestones.rag import (
+    AMBER,
+    GREEN,
+    REASON_FIELDS,
+    RED,
     annotate_rag,
     rag_expression,
+    rag_reason_annotations,
 )
 from apps.overview.charts import TIMELINE_LIMIT, TimelineMark
 
@@ -80,6 +85,21 @@ class MyWork:
 
     def __post_init__(self) -> None:
         self.empty = not (self.milestones or self.action_items or self.signoffs or self.minutes)
+
+
+#: Worst first: the order of the dashboard's group cards.
+RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2}
+
+
+@dataclass(frozen=True)
+class GroupStatus:
+    """A group's RAG status and the counts that explain it (``apps.milestones.rag``)."""
+
+    rag: str
+    rag_overdue: int = 0
+    rag_blocked: int = 0
+    rag_at_risk: int = 0
+    rag_stalled: int = 0
 
 
 def _count_per_group(queryset: QuerySet) -> Coalesce:
@@ -162,15 +182,17 @@ def next_due_milestones(*, figures: dict[int, Figures]) -> dict[int, Milestone]:
 
 
 def dashboard_groups(*, user, today: dt.date, now: dt.datetime) -> list[WorkingGroup]:
-    """The groups ``user`` may see, as dashboard cards: ``rag``, ``member_count``,
-    ``figures`` (Figures), ``next_due`` (a Milestone or None) and the next meeting
-    (``next_meeting_id``, ``next_meeting_title``, ``next_meeting_at``). Three queries."""
+    """The groups ``user`` may see, as dashboard cards, worst first (red, amber, green; in
+    their own order within each): ``rag`` and its reasons (``rag_overdue`` ...,
+    ``apps.milestones.rag.REASON_FIELDS``), ``member_count``, ``figures`` (Figures),
+    ``next_due`` (a Milestone or None) and the next meeting (``next_meeting_id``,
+    ``next_meeting_title``, ``next_meeting_at``). Three queries."""
     groups = groups_visible_to(user=user)
     upcoming = Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=now).order_by(
         "starts_at", "pk"
     )
     cards = list(
-        annotate_rag(groups, today=today).annotate(
+        annotate_rag(groups, today=today, reasons=True).annotate(
             member_count=_count_per_group(Membership.objects.all()),
             next_meeting_id=Subquery(upcoming.values("pk")[:1]),
             next_meeting_title=Subquery(upcoming.values("title")[:1]),
@@ -186,6 +208,7 @@ def dashboard_groups(*, user, today: dt.date, now: dt.datetime) -> list[WorkingG
     for card in cards:
         card.figures = figures.get(card.pk, Figures())
         card.next_due = next_due.get(card.pk)
+    cards.sort(key=lambda card: RAG_ORDER.get(card.rag, len(RAG_ORDER)))  # stable
     return cards
 
 
@@ -237,16 +260,16 @@ def my_work(*, user, limit: int = MY_WORK_LIMIT) -> MyWork:
     )
 
 
-def group_overview(*, group: WorkingGroup, today: dt.date) -> tuple[str, Figures]:
-    """The group's RAG status and its figures. Two queries."""
-    rag = (
+def group_overview(*, group: WorkingGroup, today: dt.date) -> tuple[GroupStatus, Figures]:
+    """The group's RAG status with its reasons, and its figures. Two queries."""
+    status = (
         WorkingGroup.objects.filter(pk=group.pk)
-        .annotate(rag=rag_expression(today=today))
-        .values_list("rag", flat=True)
+        .annotate(rag=rag_expression(today=today), **rag_reason_annotations(today=today))
+        .values("rag", *REASON_FIELDS)
         .get()
     )
     figures = milestone_figures(groups=[group.pk], today=today).get(group.pk, Figures())
-    return rag, figures
+    return GroupStatus(**status), figures
 
 
 def group_open_milestones(*, group: WorkingGroup, limit: int = GROUP_MILESTONES_LIMIT) -> FirstOf:

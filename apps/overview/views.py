@@ -1,5 +1,7 @@
 """The dashboard and the group page: the overview that reads every app."""
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,6 +11,7 @@ from apps.charter.access import get_group_for_user
 from apps.charter.selectors import charter_current
 from apps.charter.views import members_context
 from apps.core.time import today_for
+from apps.milestones.rag import WINDOW_DAYS, rag_reason_of
 from apps.overview import charts, selectors
 
 
@@ -54,7 +57,7 @@ def group_charts(*, group, figures, today) -> dict:
 @login_required
 @require_safe
 def dashboard(request):
-    """The charter, the groups the user may see as cards, and the user's own work."""
+    """The user's own work first, then the groups they may see as cards, worst first."""
     now, today = timezone.now(), today_for(request.user)
     groups = selectors.dashboard_groups(user=request.user, today=today, now=now)
     return render(
@@ -65,6 +68,7 @@ def dashboard(request):
             "groups": groups,
             "my_work": selectors.my_work(user=request.user),
             "today": today,
+            "due_soon": today + dt.timedelta(days=WINDOW_DAYS),
             **dashboard_charts(groups=groups, today=today),
         },
     )
@@ -76,14 +80,15 @@ def group(request, slug: str):
     """One working group: its status and figures, members, open milestones and meetings."""
     group, access = get_group_for_user(user=request.user, slug=slug)
     now, today = timezone.now(), today_for(request.user)
-    rag, figures = selectors.group_overview(group=group, today=today)
+    status, figures = selectors.group_overview(group=group, today=today)
     upcoming, past = selectors.group_meetings(group=group, now=now)
     return render(
         request,
         "overview/group.html",
         {
-            **members_context(group=group, access=access),
-            "rag": rag,
+            **members_context(group=group, access=access, actor=request.user),
+            "rag": status.rag,
+            "rag_reason": rag_reason_of(status),
             "figures": figures,
             "milestones": selectors.group_open_milestones(group=group),
             "upcoming_meetings": upcoming,

@@ -31,6 +31,7 @@ from apps.meetings.models import (
 from apps.milestones.models import OPEN_STATUSES, Milestone, MilestoneUpdate, Status
 from apps.milestones.rag import (
     rag_expression,
+    rag_reason_annotations,
 )
 from apps.reports.models import ReportNarrative
 from apps.reports.periods import Period, available_periods
@@ -112,23 +113,38 @@ def _milestones_then(moment: ReportMoment) -> QuerySet:
     return Milestone.objects.annotate(status_then=status_at(moment.at))
 
 
+def _rag_arguments(moment: ReportMoment) -> dict:
+    """The arguments of ``apps.milestones.rag`` for the report's moment. Live: the status
+    today; else the milestones' statuses then, and the progress logged until then."""
+    if moment.live:
+        return {"today": moment.day}
+    return {
+        "today": moment.day,
+        "milestones": _milestones_then(moment),
+        "status": "status_then",
+        "progress_before": moment.at,
+    }
+
+
 def rag_then_expression(moment: ReportMoment) -> Case:
     """The RAG status (``apps.milestones.rag``) of the working group whose id is
     ``OuterRef("pk")``, as it stood at the report's moment. Live: the status today."""
-    if moment.live:
-        return rag_expression(today=moment.day)
-    return rag_expression(
-        today=moment.day,
-        milestones=_milestones_then(moment),
-        status="status_then",
-        progress_before=moment.at,
-    )
+    return rag_expression(**_rag_arguments(moment))
+
+
+def rag_reasons_then(moment: ReportMoment) -> dict:
+    """The counts that explain ``rag_then_expression(moment)`` (``apps.milestones.rag``)."""
+    return rag_reason_annotations(**_rag_arguments(moment))
 
 
 def report_groups(*, groups: QuerySet, moment: ReportMoment) -> list[WorkingGroup]:
-    """``groups`` (a queryset of working groups) with ``rag`` at the report's moment. One
-    query."""
-    return list(groups.annotate(rag=rag_then_expression(moment)).order_by("position", "slug"))
+    """``groups`` (a queryset of working groups) with ``rag`` at the report's moment and the
+    counts that explain it (for ``rag_reason``). One query."""
+    return list(
+        groups.annotate(rag=rag_then_expression(moment), **rag_reasons_then(moment)).order_by(
+            "position", "slug"
+        )
+    )
 
 
 def _capped_per_group(

@@ -100,8 +100,14 @@ def test_it_adds_a_member_inline_without_a_page_load(
     form.get_by_label("Role").select_option("observer")
     form.get_by_role("button", name="Add member").click()
 
-    expect(members.get_by_role("status")).to_have_text(
-        "Nora Newcomer joined the group: Observer, United States."
+    banner = members.get_by_role("status")
+    expect(banner).to_have_text("Success Nora Newcomer joined the group: Observer, United States.")
+    # By the form that was used, on screen, and announced (a status region).
+    expect(banner).to_have_attribute("id", "members-feedback")
+    expect(banner).to_be_in_viewport()
+    assert page.evaluate(
+        "document.getElementById('members-feedback').compareDocumentPosition("
+        "document.querySelector('form.member-add')) & Node.DOCUMENT_POSITION_FOLLOWING"
     )
     row = members.locator("li.member", has_text="Nora Newcomer")
     expect(row).to_contain_text("Observer")
@@ -139,16 +145,44 @@ def test_it_changes_and_removes_a_member_inline(
     row.get_by_role("combobox", name="Role Member").select_option("observer")
     row.get_by_role("button", name="Save").click()
     expect(page.locator("#members [role=status]")).to_have_text(
-        "Member is now Observer, Azerbaijan."
+        "Success Member is now Observer, Azerbaijan."
     )
     membership.refresh_from_db()
     assert membership.role == Role.OBSERVER
 
-    page.once("dialog", lambda dialog: dialog.accept())
+    # Remove asks first, in a dialog that says what follows; Cancel changes nothing.
+    dialog = page.locator(f"#confirm-remove-{membership.pk}")
     row.get_by_role("button", name="Remove").click()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Remove Member from the group?")
+    expect(dialog).to_contain_text("Member will no longer be a member")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    assert energy.memberships.filter(user=member).exists()
+
+    row.get_by_role("button", name="Remove").click()
+    dialog.get_by_role("button", name="Remove").click()
     expect(page.locator("#members [role=status]")).to_have_text(
-        "Member was removed from the group."
+        "Success Member was removed from the group."
     )
     expect(row).to_have_count(0)
     assert still_the_same_page(page)
     assert not energy.memberships.filter(user=member).exists()
+
+
+def test_it_asks_before_a_cochair_steps_down(log_in, live_server, cochair_az, cochair_us, energy):
+    membership = cochair_az.memberships.get()
+    page = log_in(cochair_az)
+    open_group(page, live_server)
+    row = page.locator(f"#member-{membership.pk}")
+    row.get_by_role("combobox", name="Role Cochair Az").select_option("member")
+    row.get_by_role("button", name="Save").click()
+    # The server asks (the same question without JavaScript), in place of the page's content.
+    expect(page.get_by_role("heading", level=1)).to_have_text("End Cochair Az's role as co-chair?")
+    expect(page.locator("main")).to_contain_text("The co-chair seat for Azerbaijan will be empty")
+    membership.refresh_from_db()
+    assert membership.role == Role.CO_CHAIR
+    page.get_by_role("button", name="Change role").click()
+    expect(page.locator(".messages")).to_contain_text("Cochair Az is now Member, Azerbaijan.")
+    membership.refresh_from_db()
+    assert membership.role == Role.MEMBER

@@ -35,7 +35,7 @@ PATHS = {
 DATA = {
     "charter:member_add": {"email": "newcomer@example.test", "role": "member", "side": ""},
     "charter:member_change": {"role": "observer", "side": "az"},
-    "charter:member_remove": {},
+    "charter:member_remove": {"confirmed": "yes"},
 }
 
 CASES = [

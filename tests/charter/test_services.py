@@ -530,3 +530,32 @@ def test_it_keeps_a_cochair_when_both_step_down_at_once(energy, cochair_az, coch
     )
     assert outcomes == ["last_cochair", "ok"]
     assert energy.memberships.filter(role=Role.CO_CHAIR).count() == 1
+
+
+# --- membership_changes_allowed: the rule the group page asks ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "actor, target, allowed",
+    [
+        ("staff", "cochair_az", True),
+        ("staff", "member", True),
+        ("cochair_us", "cochair_az", False),  # each side answers for its own co-chair
+        ("cochair_az", "cochair_us", False),
+        ("cochair_us", "member", True),
+        ("cochair_az", "cochair_az", True),  # another co-chair is left
+        ("member", "observer", False),
+        ("observer", "member", False),
+    ],
+)
+def test_it_allows_membership_changes_by_the_services_rule(
+    request, energy, cochair_az, cochair_us, member, observer, actor, target, allowed
+):
+    actor, target = request.getfixturevalue(actor), request.getfixturevalue(target)
+    membership = target.memberships.get(group=energy)
+    assert services.membership_changes_allowed(actor=actor, membership=membership) is allowed
+
+
+def test_it_refuses_the_last_cochair_their_own_controls(energy, cochair_az, member):
+    membership = cochair_az.memberships.get(group=energy)
+    assert not services.membership_changes_allowed(actor=cochair_az, membership=membership)

@@ -15,6 +15,7 @@ from tests.factories import milestone_batch
 
 HTMX = {"HX-Request": "true"}
 ADD = "/groups/energy/members/add/"
+CONFIRMED = {"confirmed": "yes"}
 
 
 def change_url(membership) -> str:
@@ -169,8 +170,9 @@ def test_it_keeps_the_refused_choice_and_shows_the_error_on_the_row(as_cochair, 
     row = body[body.index(f'id="member-{membership.pk}"') :]
     row = row[: row.index("</li>")]
     assert "already has a co-chair for Azerbaijan" in row
-    assert '<option value="co_chair" selected>' in row
-    assert '<option value="az" selected>' in row
+    # The seat is taken: the row does not offer "co-chair" at all (the post was made by hand).
+    assert '<option value="co_chair"' not in row
+    assert '<input type="hidden" name="side" value="az">' in row
     membership.refresh_from_db()
     assert membership.role == Role.MEMBER
 
@@ -197,7 +199,7 @@ def test_it_refuses_the_last_cochair_stepping_down(client, cochair_az, energy):
 def test_it_stops_offering_management_to_a_cochair_who_stepped_down(as_cochair, cochair_az):
     membership = cochair_az.memberships.get()
     response = as_cochair.post(
-        change_url(membership), {"role": "member", "side": "az"}, headers=HTMX
+        change_url(membership), {"role": "member", "side": "az", **CONFIRMED}, headers=HTMX
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -239,7 +241,7 @@ def test_it_does_not_touch_another_groups_member(as_cochair, other_member):
 
 
 def test_it_removes_a_member_and_answers_htmx_with_the_fragment(as_cochair, member, energy):
-    response = as_cochair.post(remove_url(member.memberships.get()), headers=HTMX)
+    response = as_cochair.post(remove_url(member.memberships.get()), CONFIRMED, headers=HTMX)
     assert response.status_code == 200
     body = response.content.decode()
     assert "Member was removed from the group." in body
@@ -247,7 +249,7 @@ def test_it_removes_a_member_and_answers_htmx_with_the_fragment(as_cochair, memb
 
 
 def test_it_removes_a_member_without_javascript(as_cochair, member, energy):
-    response = as_cochair.post(remove_url(member.memberships.get()))
+    response = as_cochair.post(remove_url(member.memberships.get()), CONFIRMED)
     assert response.status_code == 302
     assert messages_of(response) == ["Member was removed from the group."]
     assert not energy.memberships.filter(user=member).exists()
@@ -255,8 +257,8 @@ def test_it_removes_a_member_without_javascript(as_cochair, member, energy):
 
 def test_it_answers_409_when_removing_twice(as_cochair, member):
     url = remove_url(member.memberships.get())
-    assert as_cochair.post(url, headers=HTMX).status_code == 200
-    response = as_cochair.post(url, headers=HTMX)
+    assert as_cochair.post(url, CONFIRMED, headers=HTMX).status_code == 200
+    response = as_cochair.post(url, CONFIRMED, headers=HTMX)
     assert response.status_code == 409
     assert "no longer a member of this group" in response.content.decode()
 
@@ -276,12 +278,12 @@ def test_it_sends_a_cochair_who_left_a_restricted_group_to_the_dashboard(client,
     join(az, security, Role.CO_CHAIR)
     join(us, security, Role.CO_CHAIR)
     client.force_login(az)
-    response = client.post(remove_url(az.memberships.get()), headers=HTMX)
+    response = client.post(remove_url(az.memberships.get()), CONFIRMED, headers=HTMX)
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/"
     join(az, security, Role.CO_CHAIR)
-    client.post(f"/groups/security/members/{us.memberships.get().pk}/remove/")  # refused
-    response = client.post(remove_url(az.memberships.get()))
+    client.post(f"/groups/security/members/{us.memberships.get().pk}/remove/", CONFIRMED)  # refused
+    response = client.post(remove_url(az.memberships.get()), CONFIRMED)
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/groups/security/").status_code == 404
@@ -325,17 +327,181 @@ def test_it_pins_the_query_count_of_a_refused_change(
 ):
     add_members(energy, members)
     url = change_url(member.memberships.select_related("group").get())
-    # session, user, group, my membership; the write: savepoint, group lock, my co-chair seat,
-    # the membership, the AZ seat (taken), rollback, release; the members
-    with django_assert_num_queries(12):
+    # session, user, group, my membership; the membership and the AZ seat (taken: so no
+    # confirmation is asked); the write: savepoint, group lock, my co-chair seat, the
+    # membership, the AZ seat (taken), rollback, release; the members
+    with django_assert_num_queries(14):
         response = as_cochair.post(url, {"role": "co_chair", "side": "az"}, headers=HTMX)
     assert response.status_code == 422
 
 
 def test_it_gives_each_row_the_urls_reverse_gives(energy, cochair_az, member, observer):
-    context = members_context(group=energy, access=group_access(user=cochair_az, group=energy))
+    context = members_context(
+        group=energy, access=group_access(user=cochair_az, group=energy), actor=cochair_az
+    )
     for membership in context["members"]:
+        if membership.user == cochair_az:  # the last co-chair: no controls on their own row
+            assert not membership.can_change
+            continue
         args = [energy.slug, membership.pk]
         assert membership.change_url == reverse("charter:member_change", args=args)
         assert membership.remove_url == reverse("charter:member_remove", args=args)
-        assert membership.confirm_remove == f"Remove {membership.user.display_name} from the group?"
+        assert membership.removal.heading == (
+            f"Remove {membership.user.get_short_name()} from the group?"
+        )
+
+
+# --- confirmation before removing and before making or ending a co-chair --------------------
+
+
+def test_it_asks_before_removing_and_changes_nothing_unconfirmed(as_cochair, member, energy):
+    before = memberships()
+    response = as_cochair.post(remove_url(member.memberships.get()))  # no JavaScript
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<h1>Remove Member from the group?</h1>" in body
+    assert "Member will no longer be a member" in body
+    assert '<input type="hidden" name="confirmed" value="yes">' in body
+    assert memberships() == before
+    response = as_cochair.post(remove_url(member.memberships.get()), CONFIRMED)
+    assert response.status_code == 302
+    assert not energy.memberships.filter(user=member).exists()
+
+
+def test_it_says_a_restricted_groups_member_loses_access(client, security):
+    az = make_user("sec.az@example.test", side=Side.AZ)
+    guest = make_user("sec.guest@example.test", side=Side.AZ, display_name="Sam Guest")
+    join(az, security, Role.CO_CHAIR)
+    join(guest, security, Role.MEMBER)
+    client.force_login(az)
+    body = client.post(remove_url(guest.memberships.get()), headers=HTMX).content.decode()
+    assert "Sam Guest will lose access to the group&#x27;s milestones, meetings and reports." in (
+        body
+    )
+    assert guest.memberships.exists()
+
+
+def test_it_says_a_cochairs_seat_becomes_empty(client, cochair_az, cochair_us, energy):
+    client.force_login(cochair_az)
+    membership = cochair_az.memberships.get()
+    body = client.post(remove_url(membership)).content.decode()
+    assert "The co-chair seat for Azerbaijan will be empty until a new co-chair is appointed." in (
+        body
+    )
+    assert "You will no longer manage this group&#x27;s members." in body
+    assert energy.memberships.filter(user=cochair_az).exists()
+
+
+def test_it_asks_before_making_a_cochair(client, staff, member, energy):
+    energy.memberships.filter(role=Role.CO_CHAIR, side=Side.AZ).delete()
+    client.force_login(staff)
+    membership = member.memberships.get()
+    data = {"role": "co_chair", "side": "az"}
+    response = client.post(change_url(membership), data, headers=HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Make Member co-chair for Azerbaijan?" in body
+    assert response["HX-Retarget"] == "#main"
+    membership.refresh_from_db()
+    assert membership.role == Role.MEMBER
+    client.post(change_url(membership), {**data, **CONFIRMED})
+    membership.refresh_from_db()
+    assert membership.role == Role.CO_CHAIR
+
+
+def test_it_asks_before_ending_a_cochairs_role(client, cochair_az, cochair_us):
+    client.force_login(cochair_az)
+    membership = cochair_az.memberships.get()
+    body = client.post(change_url(membership), {"role": "member", "side": "az"}).content.decode()
+    assert "End Cochair Az&#x27;s role as co-chair?" in body
+    assert "The co-chair seat for Azerbaijan will be empty" in body
+    membership.refresh_from_db()
+    assert membership.role == Role.CO_CHAIR
+
+
+def test_it_does_not_ask_about_a_plain_role_change(as_cochair, member):
+    membership = member.memberships.get()
+    response = as_cochair.post(change_url(membership), {"role": "observer", "side": "az"})
+    assert response.status_code == 302
+
+
+def test_it_does_not_ask_about_a_removal_it_refuses(as_cochair, cochair_us, energy):
+    response = as_cochair.post(remove_url(cochair_us.memberships.get()))
+    assert response.status_code == 422
+    assert "Only staff or Cochair Us can change the co-chair" in response.content.decode()
+    assert energy.memberships.filter(user=cochair_us).exists()
+
+
+# --- controls only where they work ------------------------------------------------------------
+
+
+def row_of(body: str, membership) -> str:
+    row = body[body.index(f'id="member-{membership.pk}"') :]
+    return row[: row.index("</li>")]
+
+
+def test_it_gives_the_us_cochair_no_controls_on_the_az_cochairs_row(
+    client, cochair_az, cochair_us, member
+):
+    client.force_login(cochair_us)
+    body = client.get("/groups/energy/").content.decode()
+    az_row = row_of(body, cochair_az.memberships.get())
+    assert "Cochair Az" in az_row
+    assert 'name="role"' not in az_row and "/remove/" not in az_row
+    member_row = row_of(body, member.memberships.get())
+    assert 'name="role"' in member_row and "/remove/" in member_row
+    assert 'data-confirm="confirm-remove-' in member_row
+    own_row = row_of(body, cochair_us.memberships.get())  # another co-chair is left
+    assert "/remove/" in own_row
+
+
+def test_it_gives_the_last_cochair_no_controls_on_their_own_row(client, cochair_az, member):
+    client.force_login(cochair_az)
+    body = client.get("/groups/energy/").content.decode()
+    assert "/remove/" not in row_of(body, cochair_az.memberships.get())
+    assert "/remove/" in row_of(body, member.memberships.get())
+
+
+def test_it_offers_co_chair_only_while_the_seat_is_free(client, staff, cochair_az, member):
+    client.force_login(staff)
+    body = client.get("/groups/energy/").content.decode()
+    assert '<option value="co_chair"' not in row_of(body, member.memberships.get())
+    assert '<option value="co_chair" selected>' in row_of(body, cochair_az.memberships.get())
+
+
+def test_it_puts_the_added_members_banner_by_the_add_form(as_cochair, newcomer):
+    body = as_cochair.post(
+        ADD, {"email": newcomer.email, "role": "member"}, headers=HTMX
+    ).content.decode()
+    banner = body.index('id="members-feedback"')
+    assert body.index('<ul class="member-list">') < banner < body.index('class="member-add"')
+    assert 'role="status"' in body[banner - 200 : banner + 200]
+
+
+@pytest.mark.parametrize("members", [10, 200])
+def test_it_pins_the_query_count_of_the_removal_confirmation(
+    as_cochair, member, energy, members, django_assert_num_queries
+):
+    add_members(energy, members)
+    url = remove_url(member.memberships.select_related("group").get())
+    # session, user, group, my membership, the membership (to word the question); the
+    # navigation
+    with django_assert_num_queries(6):
+        response = as_cochair.post(url)
+    assert response.status_code == 200
+    assert "Remove Member from the group?" in response.content.decode()
+
+
+@pytest.mark.parametrize("members", [10, 200])
+def test_it_pins_the_query_count_of_the_cochair_confirmation(
+    client, cochair_az, cochair_us, energy, members, django_assert_num_queries
+):
+    add_members(energy, members)
+    client.force_login(cochair_az)
+    url = change_url(cochair_az.memberships.select_related("group").get())
+    # session, user, group, my membership, the membership, the co-chairs (another is left);
+    # no navigation: htmx gets the confirmation alone
+    with django_assert_num_queries(6):
+        response = client.post(url, {"role": "member", "side": "az"}, headers=HTMX)
+    assert response.status_code == 200
+    assert "End Cochair Az&#x27;s role as co-chair?" in response.content.decode()

@@ -181,3 +181,16 @@ def test_it_takes_an_explicit_date(energy):
     groups = WorkingGroup.objects.filter(pk=energy.pk)
     assert annotate_rag(groups, today=TODAY + dt.timedelta(days=30)).get().rag == RED
     assert annotate_rag(groups, today=TODAY - dt.timedelta(days=30)).get().rag == GREEN
+
+
+# --- the reason, in words ---------------------------------------------------------------------
+
+
+def test_it_words_the_reason_of_each_colour():
+    from apps.milestones.rag import rag_reason
+
+    counts = {"overdue": 2, "blocked": 1, "at_risk": 1, "stalled": 0}
+    assert rag_reason(rag=RED, **counts) == "2 overdue · 1 blocked"
+    assert rag_reason(rag=AMBER, **counts) == "1 at risk"
+    assert rag_reason(rag=GREEN, **counts) == "On track"
+    assert rag_reason(rag=RED, **{**counts, "overdue": 0}) == "1 blocked"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from apps.charter.models import SignOffSide
 from apps.milestones.models import MilestoneUpdate, Status, UpdateKind
+from apps.milestones.rag import rag_reason_of
 from apps.milestones.services import FIELD_LABELS
 
 register = template.Library()
@@ -22,6 +23,13 @@ def status_tag(status: str) -> str:
     return format_html(
         '<strong class="tag tag--status-{}">{}</strong>', status, Status.label_of(status)
     )
+
+
+@register.filter
+def rag_reason(group) -> str:
+    """``{% include "milestones/_rag.html" with rag=group.rag reason=group|rag_reason %}``: why
+    the group (annotated by ``apps.milestones.rag.rag_reason_annotations``) has its colour."""
+    return rag_reason_of(group)
 
 
 @register.filter
