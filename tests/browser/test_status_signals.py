@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 # family → (CSS selector of the coloured element, selector of the element whose class names
 # the status, regular expression for the status in that class; None: no status key).
 FAMILIES = {
-    "rag": (".rag", None, r"\brag-(\w+)"),
+    "rag": (".tag[class*=tag--rag-]", None, r"\btag--rag-(\w+)"),
     "milestone status": (".tag[class*=tag--status-]", None, r"\btag--status-(\w+)"),
     "report status": (".status[class*='status-']", None, r"\bstatus-(\w+)"),
     "email state": (".state", None, r"\bstate-(\w+)"),
@@ -119,10 +119,11 @@ def test_it_never_shows_a_status_by_colour_alone(
         found += collect(page, base + path)
     found += collect(page, f"{base}/meetings/{scene.pk}/")
     found += collect(page, f"{base}/notifications/emails/")
-    # A co-chair edits Energy's rows (a status select); an observer reads them as pills.
+    # A co-chair edits Energy's rows and attendance (selects); an observer reads them as tags.
     page.context.clear_cookies()
     log_in(observer)
     found += collect(page, f"{base}/milestones/?group=energy")
+    found += collect(page, f"{base}/meetings/{scene.pk}/")  # attendance as tags, not selects
 
     texts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for item in found:
