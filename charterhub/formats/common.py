@@ -1,4 +1,4 @@
-"""One date style in every language (docs/conventions.md, "Dates and times"): the day, the
+"""One date style in every language (docs/conventions.md, "Time"): the day, the
 month in its in-a-date form ("E": "7 декабря 2026", "7 dekabr 2026", "7 December 2026"), the
 year; times on the 24-hour clock, with the zone beside them where two sides read them."""
 

@@ -336,7 +336,7 @@ def test_it_opens_with_a_short_heading_and_my_work(client, member):
     assert body.index(caption) < body.index("<h1")
     # The charter's long legal title is at the foot, after "My work" and the groups.
     assert body.index('id="my-work-heading"') < body.index('id="groups-heading"')
-    assert body.index('id="groups-heading"') < body.index("Charter on Strategic Partnership")
+    assert body.index('id="groups-heading"') < body.index("Charter on Strategic Partnership between")
 
 
 def test_it_lists_the_groups_worst_first_with_the_reason(client, member, energy, connectivity):
