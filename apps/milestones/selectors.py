@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from apps.accounts.models import User
 from apps.charter.models import CharterSection, Membership, WorkingGroup
 from apps.charter.selectors import groups_visible_to
+from apps.core.lists import FirstOf
 from apps.core.time import today_for
 from apps.milestones.access import OWNER_ROLES
 from apps.milestones.models import (
@@ -181,6 +182,25 @@ def owner_choices(*, group: WorkingGroup) -> list[OwnerChoice]:
         OwnerChoice(email, display_name)
         for email, display_name in eligible_owners(group=group).values_list("email", "display_name")
     ]
+
+
+#: How many possible owners an owner search answers with, and how many a plain <select> lists.
+OWNER_SEARCH_LIMIT = 20
+OWNER_SELECT_LIMIT = 200
+
+
+def owner_options(*, group: WorkingGroup, q: str = "", limit: int) -> FirstOf:
+    """The group's possible owners (``services.eligible_owners``) whose name or address
+    contains ``q``, by name then address: the first ``limit`` of them, in one query."""
+    queryset = eligible_owners(group=group)
+    if text := (q or "").strip():
+        queryset = queryset.filter(Q(display_name__icontains=text) | Q(email__icontains=text))
+    rows = FirstOf.from_query(queryset.values_list("email", "display_name"), limit=limit)
+    return FirstOf(
+        items=[OwnerChoice(email, name) for email, name in rows],
+        more=rows.more,
+        counted=False,
+    )
 
 
 def filter_groups(*, user) -> QuerySet[WorkingGroup]:
