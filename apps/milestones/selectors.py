@@ -144,26 +144,6 @@ def memberships_by_group(*, user) -> dict[int, Membership]:
     }
 
 
-def owners_by_group(*, group_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
-    """Who may own milestones in each of the groups, as (email, name) by group id: one query
-    for a whole page of rows, without building a model object per person (a group can
-    have hundreds)."""
-    group_ids = sorted(set(group_ids))
-    owners: dict[int, list[tuple[str, str]]] = {group_id: [] for group_id in group_ids}
-    if not group_ids:
-        return owners
-    rows = (
-        Membership.objects.filter(
-            group_id__in=group_ids, role__in=OWNER_ROLES, user__is_active=True
-        )
-        .order_by("user__display_name", "user__email")
-        .values_list("group_id", "user__email", "user__display_name")
-    )
-    for group_id, email, name in rows:
-        owners[group_id].append((email, name or email))
-    return owners
-
-
 @dataclass(frozen=True, slots=True)
 class OwnerChoice:
     """Someone who may own a milestone, as an owner <select> shows them: only the two

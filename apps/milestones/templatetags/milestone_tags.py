@@ -32,17 +32,6 @@ def overdue_on(milestone, today) -> bool:
 
 
 @register.simple_tag
-def owner_options(owners) -> str:
-    """<option>s for an owner <datalist> from (email, name) pairs, built as one string: a
-    group can have hundreds of members, and this runs on every list page."""
-    return mark_safe(  # noqa: S308 — every value is escaped just here
-        "".join(
-            f'<option value="{escape(email)}">{escape(name)}</option>' for email, name in owners
-        )
-    )
-
-
-@register.simple_tag
 def select_options(choices, selected) -> str:
     """<option>s for (value, label) pairs with ``selected`` marked, built as one string (a
     list page has one status select per row)."""
