@@ -472,3 +472,35 @@ def test_it_points_new_milestone_at_the_filtered_group_only_if_allowed(
     text = client.get(url("list"), {"group": "connectivity"}).text
     assert 'href="/milestones/new/"' in text
     assert 'href="/milestones/new/?group=connectivity"' not in text
+
+
+def test_it_searches_owners_on_the_create_page_without_javascript(as_user, energy, member):
+    for number in range(OWNER_SELECT_LIMIT + 1):
+        join(make_user(f"person{number:03d}@example.test"), energy, Role.MEMBER)
+    client = as_user(member)
+    page = client.get(url("create") + "?group=energy").text
+    assert 'name="find_owner"' in page
+    found = client.post(
+        url("create") + "?group=energy",
+        {"title": "Kept", "due_date": "2026-10-01", "owner_search": "person200", "find_owner": "1"},
+    )
+    assert found.status_code == 200
+    assert '<option value="person200@example.test">' in found.text
+    assert 'value="Kept"' in found.text
+    assert "There is a problem" not in found.text
+    assert not Milestone.objects.exists()
+
+
+def test_it_keeps_an_owner_who_left_the_group_in_the_row_form(as_user, energy, member):
+    former = make_user("former@example.test", display_name="Former Member")
+    milestone = make_milestone(energy, owner=former, title="Left behind")
+    text = as_user(member).get(url("row_edit", milestone.pk)).text
+    assert (
+        '<option value="former@example.test" selected>'
+        "Former Member (no longer a member of the group)</option>"
+    ) in text
+    htmx = as_user(member).get(url("row_edit", milestone.pk), headers=HTMX).text
+    assert 'value="Former Member &lt;former@example.test&gt;"' in htmx
+    # Saving without touching the owner keeps them.
+    as_user(member).post(url("row_edit", milestone.pk), row_data(milestone, progress=30))
+    assert fresh(milestone).owner == former
