@@ -182,6 +182,32 @@ def test_it_edits_a_row_without_javascript(live_server, browser, member, cochair
     assert (milestone.status, milestone.owner) == (Status.AT_RISK, cochair_us)
 
 
+def test_it_creates_a_milestone_choosing_the_owner_by_name(
+    live_server, page, member, cochair_us, energy, csp_errors
+):
+    sign_in(page, live_server.url, member)
+    page.goto(f"{live_server.url}/milestones/new/?group=energy")
+    page.get_by_role("button", name="Create milestone").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="This field is required.").click()
+    expect(page.get_by_label("Title")).to_be_focused()
+    page.get_by_label("Title").fill("Offshore wind atlas")
+    page.get_by_label("Due date").fill("2026-10-01")
+    # With JavaScript the owner <select> gives way to a text input that suggests people.
+    owner = page.get_by_label("Owner")
+    expect(owner).to_have_attribute("list", "id_owner-options")
+    with page.expect_response(lambda response: "/milestones/owners/" in response.url):
+        owner.fill("cochair")
+    expect(page.locator("#id_owner-options option")).to_have_count(1)
+    owner.fill("Cochair Us <cochair.us@example.test>")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create milestone").click()
+    expect(page.locator(".messages")).to_contain_text("Milestone created.")
+    assert Milestone.objects.get(title="Offshore wind atlas").owner == cochair_us
+    assert csp_errors == []
+
+
 @pytest.mark.parametrize("language", ["en", "az", "ru"])
 def test_it_fits_the_list_on_a_phone(live_server, browser, energy, member, milestone, language):
     member.language = language
