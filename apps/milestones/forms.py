@@ -34,9 +34,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def owner_email(value: str | None) -> str:
+    """The address in an owner field: what was typed, or the address of a "Name <address>"
+    the owner search offered."""
+    value = (value or "").strip()
+    if value.endswith(">") and "<" in value:
+        value = value[:-1].rsplit("<", 1)[1].strip()
+    return value
+
+
+def owner_label(*, name: str, email: str) -> str:
+    """How the owner search shows (and the owner field holds) a person: "Name <address>"."""
+    return email if not name or name == email else f"{name} <{email}>"
+
+
 def owner_by_email(*, group: WorkingGroup, email: str) -> User | None:
-    """The group member (or co-chair) with this address, or ValidationError; blank → None."""
-    email = (email or "").strip()
+    """The group member (or co-chair) with this address (or "Name <address>"), or
+    ValidationError; blank → None."""
+    email = owner_email(email)
     if not email:
         return None
     membership = (
@@ -158,7 +173,7 @@ class MilestoneUpdateForm(VersionedForm):
         error_messages=PROGRESS_MESSAGES,
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput, error_messages=DATE_MESSAGES)
-    owner = forms.CharField(label=_("Owner"), required=False, max_length=254)
+    owner = forms.CharField(label=_("Owner"), required=False, max_length=500)
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
@@ -175,7 +190,7 @@ class MilestoneUpdateForm(VersionedForm):
             self.fields[name].required = data is not None and name in data
 
     def clean_owner(self) -> User | None:
-        email = (self.cleaned_data.get("owner") or "").strip()
+        email = owner_email(self.cleaned_data.get("owner"))
         current = self.milestone.owner
         if current is not None and email.lower() == current.email.lower():
             return current  # unchanged, even if they have since left the group
@@ -249,7 +264,7 @@ class MilestoneCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput, error_messages=DATE_MESSAGES)
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    owner = forms.CharField(label=_("Owner"), required=False, max_length=500)
     section = forms.ModelChoiceField(
         label=_("Charter section"),
         queryset=CharterSection.objects.order_by("charter", "position"),
@@ -262,18 +277,25 @@ class MilestoneCreateForm(forms.Form):
         help_text=_("Optional: the identifier this milestone has in your roadmap."),
     )
 
-    def __init__(self, data=None, *, group: WorkingGroup, owners: list, **kwargs):
-        """``owners``: the group's possible owners, each with ``email`` and ``get_full_name()``
-        (users, or the lighter ``selectors.OwnerChoice``)."""
+    def __init__(self, data=None, *, group: WorkingGroup, **kwargs):
+        """The owner is chosen with the owner field (``views.OwnerField``) and checked here
+        with the same rule as everywhere: a member or co-chair of the group."""
         self.group = group
         super().__init__(data, **kwargs)
-        self.fields["owner"].choices = [("", _("Unassigned"))] + [
-            (user.email, user.get_full_name()) for user in owners
-        ]
-        self.fields["owner"].error_messages["invalid_choice"] = _(
-            "Choose the owner among the group's members."
-        )
         self.fields["section"].empty_label = _("The group's own section")
+        self.fields["external_ref"].widget.attrs["aria-describedby"] = "id_external_ref-hint"
+
+    def full_clean(self) -> None:
+        """Validate, then point each field with an error at its message (create.html)."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                described = [f"id_{name}-error"]
+                if self.fields[name].help_text:
+                    described.insert(0, f"id_{name}-hint")
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
+                )
 
     def clean_owner(self) -> User | None:
         return owner_by_email(group=self.group, email=self.cleaned_data.get("owner"))

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from apps.accounts.models import User
 from apps.charter.models import CharterSection, Membership, WorkingGroup
 from apps.charter.selectors import groups_visible_to
+from apps.core.lists import FirstOf
 from apps.core.time import today_for
 from apps.milestones.access import OWNER_ROLES
 from apps.milestones.models import (
@@ -143,26 +144,6 @@ def memberships_by_group(*, user) -> dict[int, Membership]:
     }
 
 
-def owners_by_group(*, group_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
-    """Who may own milestones in each of the groups, as (email, name) by group id: one query
-    for a whole page of rows, without building a model object per person (a group can
-    have hundreds)."""
-    group_ids = sorted(set(group_ids))
-    owners: dict[int, list[tuple[str, str]]] = {group_id: [] for group_id in group_ids}
-    if not group_ids:
-        return owners
-    rows = (
-        Membership.objects.filter(
-            group_id__in=group_ids, role__in=OWNER_ROLES, user__is_active=True
-        )
-        .order_by("user__display_name", "user__email")
-        .values_list("group_id", "user__email", "user__display_name")
-    )
-    for group_id, email, name in rows:
-        owners[group_id].append((email, name or email))
-    return owners
-
-
 @dataclass(frozen=True, slots=True)
 class OwnerChoice:
     """Someone who may own a milestone, as an owner <select> shows them: only the two
@@ -181,6 +162,25 @@ def owner_choices(*, group: WorkingGroup) -> list[OwnerChoice]:
         OwnerChoice(email, display_name)
         for email, display_name in eligible_owners(group=group).values_list("email", "display_name")
     ]
+
+
+#: How many possible owners an owner search answers with, and how many a plain <select> lists.
+OWNER_SEARCH_LIMIT = 20
+OWNER_SELECT_LIMIT = 200
+
+
+def owner_options(*, group: WorkingGroup, q: str = "", limit: int) -> FirstOf:
+    """The group's possible owners (``services.eligible_owners``) whose name or address
+    contains ``q``, by name then address: the first ``limit`` of them, in one query."""
+    queryset = eligible_owners(group=group)
+    if text := (q or "").strip():
+        queryset = queryset.filter(Q(display_name__icontains=text) | Q(email__icontains=text))
+    rows = FirstOf.from_query(queryset.values_list("email", "display_name"), limit=limit)
+    return FirstOf(
+        items=[OwnerChoice(email, name) for email, name in rows],
+        more=rows.more,
+        counted=False,
+    )
 
 
 def filter_groups(*, user) -> QuerySet[WorkingGroup]:

@@ -9,6 +9,7 @@ the full detail page with the same panel, at 422 or 409.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,17 +19,19 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.charter.access import GroupAccess, get_group_for_user
-from apps.charter.models import Membership, SignOffSide
+from apps.charter.models import Membership, SignOffSide, WorkingGroup
 from apps.core.answers import answer_done, answer_refused
 from apps.core.conflict import Conflict
 from apps.core.forms import add_service_errors
+from apps.core.lists import FirstOf
 from apps.core.redirects import safe_next_url
 from apps.core.time import today_for
 from apps.milestones import limits, selectors, services
@@ -47,12 +50,15 @@ from apps.milestones.forms import (
     MilestoneFilterForm,
     MilestoneLogForm,
     MilestoneUpdateForm,
+    owner_email,
+    owner_label,
 )
 from apps.milestones.models import Milestone, Status
 
 LIST = "milestones/list.html"
 DETAIL = "milestones/detail.html"
 CREATE = "milestones/create.html"
+ROW_EDIT = "milestones/row_edit.html"
 
 #: The detail page's panels: partial name → the element id a 422/409 fragment replaces.
 PANELS = {
@@ -141,8 +147,73 @@ def _edit_values(milestone: Milestone) -> FormState:
 
 
 @dataclass
+class OwnerField:
+    """The owner field of a form: without JavaScript a <select> of the group's possible
+    owners (the first ``OWNER_SELECT_LIMIT``; past that, a search that reloads the form), with
+    htmx a text input whose suggestions come from ``milestones:owner_search``."""
+
+    group: WorkingGroup
+    field_id: str
+    value: str  # what the form holds: an address, or "Name <address>"
+    options: FirstOf
+    searchable: bool = False  # render the htmx text input straight away
+    invalid: bool = False
+    search: str = ""  # what was searched for without JavaScript
+    extra: dict[str, str] | None = None  # the current owner, when not among ``options``
+
+    @property
+    def selected(self) -> str:
+        return owner_email(self.value).lower()
+
+    @property
+    def label(self) -> str:
+        """The value as the text input shows it: "Name <address>" for a known person."""
+        for person in self.options:
+            if person.email.lower() == self.selected:
+                return owner_label(name=person.display_name, email=person.email)
+        return self.extra["label_value"] if self.extra else self.value
+
+
+def owner_field(
+    *,
+    group: WorkingGroup,
+    field_id: str,
+    value: str,
+    current: Any = None,
+    searchable: bool = False,
+    invalid: bool = False,
+    search: str = "",
+) -> OwnerField:
+    """``current``: the milestone's owner now (a User), shown even if they have left."""
+    limit = selectors.OWNER_SEARCH_LIMIT if searchable else selectors.OWNER_SELECT_LIMIT
+    options = selectors.owner_options(group=group, q=search, limit=limit)
+    field_ = OwnerField(
+        group=group,
+        field_id=field_id,
+        value=value or "",
+        options=options,
+        searchable=searchable,
+        invalid=invalid,
+        search=search,
+    )
+    chosen = field_.selected
+    if chosen and chosen not in {person.email.lower() for person in options}:
+        if current is not None and current.email.lower() == chosen:
+            field_.extra = {
+                "value": current.email,
+                "label": _("%(name)s (no longer a member of the group)")
+                % {"name": current.get_full_name()},
+                "label_value": owner_label(name=current.get_full_name(), email=current.email),
+            }
+        else:
+            value = field_.value
+            field_.extra = {"value": value, "label": value, "label_value": value}
+    return field_
+
+
+@dataclass
 class Row:
-    """One milestone in the list, with what its inline form shows."""
+    """One milestone in the list: read-only, or (``owner`` set) its edit form."""
 
     m: Milestone
     editable: bool
@@ -150,6 +221,11 @@ class Row:
     form: FormState
     overdue: bool
     flash: str = ""
+    owner: OwnerField | None = None
+
+    @property
+    def editing(self) -> bool:
+        return self.owner is not None
 
 
 def _row(
@@ -159,15 +235,31 @@ def _row(
     *,
     form: FormState | None = None,
     flash: str = "",
+    editing: bool = False,
+    searchable: bool = False,
+    search: str = "",
 ) -> Row:
     editable = can_change(access, milestone)
+    form = form or _edit_values(milestone)
+    owner = None
+    if editing and editable:
+        owner = owner_field(
+            group=milestone.group,
+            field_id=f"row-{milestone.pk}-owner",
+            value=str(form.values.get("owner") or ""),
+            current=milestone.owner,
+            searchable=searchable,
+            invalid="owner" in form.errors,
+            search=search,
+        )
     return Row(
         m=milestone,
         editable=editable,
         choices=status_choices(access, milestone) if editable else [],
-        form=form or _edit_values(milestone),
+        form=form,
         overdue=milestone.is_overdue(today),
         flash=flash,
+        owner=owner,
     )
 
 
@@ -181,11 +273,21 @@ def _row_response(
     flash: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The list row (htmx): read-only, or its edit form again when ``form`` has a problem."""
     try:
         milestone = selectors.milestone_row(milestone_id=milestone_id)
     except Milestone.DoesNotExist as error:  # deleted a moment ago
         raise Http404("No such milestone") from error
-    row = _row(milestone, access, today_for(request.user), form=form, flash=flash)
+    editing = form is not None and bool(form.errors or form.non_field or form.conflict)
+    row = _row(
+        milestone,
+        access,
+        today_for(request.user),
+        form=form,
+        flash=flash,
+        editing=editing,
+        searchable=True,
+    )
     context = {"row": row, "next": next_url, "limits": limits}
     return render(request, f"{LIST}#row", context, status=status)
 
@@ -291,9 +393,52 @@ def _done(request: HttpRequest, message: str, next_url: str, milestone_id: int, 
 # --- pages ----------------------------------------------------------------------------------
 
 
+def _filter_tags(request: HttpRequest, form: MilestoneFilterForm) -> list[dict[str, str]]:
+    """The chosen filters, each with the list's address without it (and back on page 1)."""
+    tags = []
+    base = reverse("milestones:list")
+
+    def without(name: str, value: str | None = None) -> str:
+        params = request.GET.copy()
+        params.pop("page", None)
+        if value is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        return f"{base}?{params.urlencode()}" if params else base
+
+    for name, value in form.filters.items():
+        if name == "ordering" or value in (None, "", [], False):
+            continue
+        field_ = form.fields[name]
+        label = str(field_.label)
+        if name == "status":
+            for status in value:
+                text = _("%(filter)s: %(value)s") % {
+                    "filter": label,
+                    "value": Status.label_of(status),
+                }
+                tags.append({"label": text, "url": without(name, status)})
+            continue
+        if value is True:
+            text = label
+        elif isinstance(value, datetime.date):
+            text = _("%(filter)s: %(value)s") % {
+                "filter": label,
+                "value": date_format(value, "DATE_FORMAT"),
+            }
+        else:
+            shown = dict(getattr(field_, "choices", ())).get(str(value), value)
+            text = _("%(filter)s: %(value)s") % {"filter": label, "value": shown}
+        tags.append({"label": text, "url": without(name)})
+    return tags
+
+
 @login_required
 @require_safe
 def milestone_list(request: HttpRequest) -> HttpResponse:
+    """Read-only rows; each one the reader may change has an Edit link that opens its form
+    in place (htmx) or on a page of its own (``milestone_row_edit``)."""
     user = request.user
     groups = list(selectors.filter_groups(user=user))
     owner = None
@@ -320,9 +465,6 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
         _row(milestone, _access_from(user, milestone.group, memberships), today)
         for milestone in page.object_list
     ]
-    owner_lists = selectors.owners_by_group(
-        group_ids=[row.m.group_id for row in rows if row.editable]
-    )
     is_staff = bool(user.is_active and user.is_staff)
     can_create = is_staff or any(
         membership.role in OWNER_ROLES for membership in memberships.values()
@@ -334,6 +476,7 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
         is_staff or getattr(memberships.get(filtered_group.pk), "role", None) in OWNER_ROLES
     ):
         create_group = filtered_group.slug
+    tags = _filter_tags(request, form)
     return render(
         request,
         LIST,
@@ -342,13 +485,138 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "limits": limits,
-            "owner_lists": owner_lists,
             "next": request.get_full_path(),
             "can_create": can_create,
             "create_group": create_group,
-            "filtered": any(value for value in form.filters.values()),
+            "filter_tags": tags,
+            "filtered": bool(tags),
+            "filters_open": bool(form.errors),
         },
     )
+
+
+def _row_access(request: HttpRequest, pk: int) -> tuple[Milestone, GroupAccess]:
+    """The milestone a list row edits, for a user who may change it (else 403/404)."""
+    milestone, access = get_milestone_for_user(user=request.user, pk=pk, edit=True)
+    if not can_change(access, milestone):
+        raise PermissionDenied(_("Only a co-chair or staff can change a closed milestone."))
+    return milestone, access
+
+
+def _list_next(request: HttpRequest) -> str:
+    return safe_next_url(request, reverse("milestones:list"))
+
+
+@login_required
+@require_safe
+def milestone_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """A list row, read-only (the edit form's Cancel, with htmx); without JavaScript there is
+    no row to show on its own, so back to the list."""
+    milestone, access = get_milestone_for_user(user=request.user, pk=pk)
+    next_url = _list_next(request)
+    if not request.htmx:
+        return redirect(next_url)
+    return _row_response(request, milestone.pk, access, next_url)
+
+
+def _row_edit_answer(
+    request: HttpRequest,
+    milestone: Milestone,
+    access: GroupAccess,
+    next_url: str,
+    *,
+    form: FormState | None = None,
+    search: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The row's edit form: in the row (htmx), or on a page of its own."""
+    row = _row(
+        milestone,
+        access,
+        today_for(request.user),
+        form=form,
+        editing=True,
+        searchable=bool(request.htmx),
+        search=search,
+    )
+    context = {"row": row, "next": next_url, "limits": limits}
+    template = f"{LIST}#row" if request.htmx else ROW_EDIT
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def milestone_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one row's status, progress, due date and owner; the same service, version check
+    and conflict display as the detail page. Saved: the read-only row with "Saved." (htmx),
+    or back to the list with its filters (PRG)."""
+    milestone, access = _row_access(request, pk)
+    next_url = _list_next(request)
+    if request.method != "POST":
+        return _row_edit_answer(request, milestone, access, next_url)
+    form = MilestoneUpdateForm(request.POST, milestone=milestone)
+    if request.POST.get("find_owner"):
+        # Without JavaScript, in a group too large for one <select>: search, keep the rest.
+        form.is_valid()
+        state = FormState.of(form)
+        state.errors, state.non_field = {}, []
+        search = (request.POST.get("owner_search") or "").strip()[:100]
+        return _row_edit_answer(request, milestone, access, next_url, form=state, search=search)
+    conflict = None
+    if form.is_valid():
+        changes = form.changes()
+        try:
+            updated = services.milestone_update(
+                milestone_id=pk,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                **changes,
+            )
+        except Conflict as error:
+            conflict = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            message = _("Saved.")
+            if changes["status"] == Status.DONE and updated.status == Status.AWAITING_SIGNOFF:
+                message = _("Marked done: now awaiting sign-off by both co-chairs.")
+            if request.htmx:
+                return _row_response(request, pk, access, next_url, flash=message)
+            return answer_done(request, message=message, url=next_url)
+    state = FormState.of(form, conflict=conflict)
+    return _row_edit_answer(
+        request, milestone, access, next_url, form=state, status=409 if conflict else 422
+    )
+
+
+@login_required
+@require_safe
+def owner_search(request: HttpRequest) -> HttpResponse:
+    """Who may own a milestone of ``?group=``, matching ``?q=`` (or the owner field's own
+    ``owner``, as htmx sends it): up to 20 <option>s for the owner field's <datalist>. With
+    ``?field=<id>``: the whole htmx owner field instead, for a page that was loaded with the
+    <select> (``value``: what the field holds; ``invalid``: it has an error). For the group's
+    editors only."""
+    group, _access = get_group_for_user(
+        user=request.user, slug=request.GET.get("group", ""), edit=True
+    )
+    field_id = request.GET.get("field", "")
+    if field_id:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,60}", field_id):
+            raise Http404("No such field")
+        owner = owner_field(
+            group=group,
+            field_id=field_id,
+            value=request.GET.get("value", "")[:500],
+            searchable=True,
+            invalid=request.GET.get("invalid") == "1",
+        )
+        return render(request, "milestones/_owner_field.html", {"owner": owner})
+    text = request.GET.get("q", request.GET.get("owner", ""))[:200]
+    if "<" in text:  # a suggestion taken and then edited: search for its name part
+        text = text.split("<", 1)[0]
+    options = selectors.owner_options(group=group, q=text, limit=selectors.OWNER_SEARCH_LIMIT)
+    return render(request, "milestones/_owner_field.html#options", {"options": options})
 
 
 @login_required
@@ -366,12 +634,15 @@ def milestone_create(request: HttpRequest) -> HttpResponse:
         groups = selectors.editable_groups(user=request.user)
         return render(request, CREATE, {"groups": groups, "form": None})
     group, _access = get_group_for_user(user=request.user, slug=slug, edit=True)
-    owners = selectors.owner_choices(group=group)
-    form = MilestoneCreateForm(
-        request.POST if request.method == "POST" else None, group=group, owners=owners
-    )
+    posted = request.method == "POST"
+    form = MilestoneCreateForm(request.POST if posted else None, group=group)
     status = 200
-    if request.method == "POST":
+    search = ""
+    if posted and request.POST.get("find_owner"):
+        # Without JavaScript, in a group too large for one <select>: search, keep the rest.
+        search = (request.POST.get("owner_search") or "").strip()[:100]
+        form = MilestoneCreateForm(initial=request.POST.dict(), group=group)
+    elif posted:
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -392,8 +663,17 @@ def milestone_create(request: HttpRequest) -> HttpResponse:
                     request, message=_("Milestone created."), url=_detail_url(milestone.pk)
                 )
         status = 422
-    template = f"{CREATE}#create_form" if request.htmx and request.method == "POST" else CREATE
-    return render(request, template, {"group": group, "form": form}, status=status)
+    owner = owner_field(
+        group=group,
+        field_id="id_owner",
+        value=(request.POST.get("owner") or "") if posted else "",
+        searchable=bool(request.htmx),
+        invalid=bool(form.is_bound and form.errors.get("owner")),
+        search=search,
+    )
+    template = f"{CREATE}#create_form" if request.htmx and posted else CREATE
+    context = {"group": group, "form": form, "owner": owner}
+    return render(request, template, context, status=status)
 
 
 # --- POST endpoints -------------------------------------------------------------------------

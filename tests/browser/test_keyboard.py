@@ -139,6 +139,9 @@ def test_it_edits_a_row_of_the_list_with_the_keyboard_alone(live_server, page, m
     page.goto(f"{live_server.url}/milestones/")
     row = f"#milestone-row-{milestone.pk}"
 
+    tab_to(page, by_id(f"row-edit-{milestone.pk}"))
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#row-form-{milestone.pk}")).to_be_visible()
     tab_to(page, lambda element: element["name"] == "progress")
     page.keyboard.press("Control+A")
     page.keyboard.type("35")

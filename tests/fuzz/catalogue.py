@@ -502,6 +502,22 @@ CATALOGUE: list[Endpoint] = [
         },
     ),
     Endpoint(
+        "milestones:row_edit",
+        url=on("milestone"),
+        fields={
+            "version": version(lambda w: w.own.milestone),
+            "status": omittable(choice(STATUSES_ANYONE, maybe=STATUSES_RULED)),
+            "progress": omittable(integer(0, 100)),
+            "due_date": omittable(date(lo=EARLIEST, hi=LATEST)),
+            "owner": email(
+                _emails("member", "cochair_az"),
+                refused=_emails("other_member", "outsider", "observer"),
+                required=False,
+            ),
+            "next": anything(),
+        },
+    ),
+    Endpoint(
         "milestones:log",
         url=on("milestone"),
         fields={

@@ -228,7 +228,8 @@ def test_it_answers_each_role(request, objects, name, index, role):
 
 def test_it_covers_every_milestones_url():
     from tests.milestones.test_access_csv import MATRIX as CSV_MATRIX
+    from tests.milestones.test_access_list import MATRIX as LIST_MATRIX
     from tests.test_access_matrix import named_patterns
 
     milestone_names = {name for name in named_patterns() if name.startswith("milestones:")}
-    assert milestone_names == set(MATRIX) | set(CSV_MATRIX)
+    assert milestone_names == set(MATRIX) | set(CSV_MATRIX) | set(LIST_MATRIX)

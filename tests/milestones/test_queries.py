@@ -14,18 +14,18 @@ pytestmark = pytest.mark.django_db
 SIZES = [10, 1000]
 
 # Every signed-in page but staff's asks once whether to offer Import (charterhub/navigation.py).
-# session, user, visible groups, sections, count, page, memberships, owners of the page's groups,
-# the header's import question
-LIST = 9
+# session, user, visible groups, sections, count, page, memberships, the header's import
+# question (the rows are read-only: a row's edit form is fetched on demand, row_edit)
+LIST = 8
 LIST_FOR_STAFF = LIST - 1  # staff may import: the header asks nothing
-LIST_READ_ONLY = 8  # no owner lists when no row is editable
-LIST_OWNER_FILTER = 10  # + the owner named in the link
+LIST_READ_ONLY = LIST  # the same rows, without Edit links
+LIST_OWNER_FILTER = 9  # + the owner named in the link
 # session, user, milestone, membership, detail + 3 prefetches, possible owners
 DETAIL = 10
 DETAIL_READ_ONLY = 9
 CREATE_PAGE = 7  # session, user, group, membership, possible owners, sections
 CREATE_CHOOSER = 4  # session, user, the groups the user may add to
-CREATE = 12
+CREATE = 11  # the owner is checked by address (no list of possible owners loaded first)
 LOG_INVALID = 9
 SIGN_REFUSED = 14  # the service looks, refuses and rolls back; then the panel
 EVIDENCE_INVALID = 14  # likewise

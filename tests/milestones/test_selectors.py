@@ -213,7 +213,8 @@ def test_it_reports_a_bad_filter_and_shows_the_rest(as_user, world, member, para
     assert len(warnings) == 1
     assert warnings[0].startswith("Some filters could not be used and were left out:")
     assert field_label in response.text
-    assert 'class="field-error"' in response.text
+    assert 'class="error-message"' in response.text
+    assert '<details class="filter-panel" open>' in response.text  # the error is in sight
     if "group" not in params:
         assert shown == ["Middle Corridor rail"]  # the good filter still applies
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from apps.milestones.models import Milestone, MilestoneUpdate, SignOff, Status, UpdateKind
 from apps.milestones.services import milestone_sign_off, milestone_update
-from tests.milestones.conftest import DUE, HTMX, make_milestone
+from tests.milestones.conftest import DUE, HTMX
 
 pytestmark = pytest.mark.django_db
 
@@ -47,85 +47,7 @@ def fresh(milestone) -> Milestone:
     return Milestone.objects.get(pk=milestone.pk)
 
 
-# --- list -----------------------------------------------------------------------------------
-
-
-def test_it_lists_milestones_with_an_inline_form_for_members(as_user, milestone, member):
-    response = as_user(member).get(url("list"))
-    assert response.status_code == 200
-    text = response.text
-    assert "Feasibility study" in text
-    assert f'id="row-form-{milestone.pk}"' in text
-    assert f'form="row-form-{milestone.pk}"' in text
-    assert f'hx-post="{url("update", milestone.pk)}"' in text
-    assert f'<datalist id="owners-{milestone.group_id}">' in text
-
-
-def test_it_lists_read_only_rows_for_observers(as_user, milestone, observer):
-    response = as_user(observer).get(url("list"))
-    assert "Feasibility study" in response.text
-    assert "row-form-" not in response.text
-    assert "<datalist" not in response.text
-    assert "New milestone" not in response.text
-
-
-def test_it_keeps_restricted_milestones_out_of_the_list(as_user, milestone, secret, member, staff):
-    assert "Classified exercise" not in as_user(member).get(url("list")).text
-    assert "Classified exercise" in as_user(staff).get(url("list")).text
-
-
-def test_it_paginates_by_50_and_keeps_the_filters_in_the_links(as_user, energy, member):
-    from tests.milestones.conftest import bulk_milestones
-
-    bulk_milestones(energy, 120)
-    response = as_user(member).get(url("list"), {"group": "energy", "q": "bulk", "page": "2"})
-    page = response.context["page"]
-    assert (page.number, len(page.object_list), page.paginator.num_pages) == (2, 50, 3)
-    assert "?group=energy&amp;q=bulk&amp;page=3" in response.text
-    assert "?group=energy&amp;q=bulk&amp;page=1" in response.text
-    # The row forms send the user back to this very page, filters included.
-    assert 'name="next" value="/milestones/?group=energy&amp;q=bulk&amp;page=2"' in response.text
-
-
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999", "1e9"])
-def test_it_answers_a_bad_page_number_with_a_page(as_user, milestone, member, page):
-    assert as_user(member).get(url("list"), {"page": page}).status_code == 200
-
-
-# --- update from a list row ---------------------------------------------------------------
-
-
-def test_it_updates_a_row_with_htmx_and_returns_just_that_row(as_user, milestone, member):
-    response = as_user(member).post(
-        url("update", milestone.pk),
-        edit_data(milestone, status=Status.AT_RISK, progress=45, fragment="row", next="/x"),
-        headers=HTMX,
-    )
-    assert response.status_code == 200
-    text = response.text
-    assert text.strip().startswith(f'<tbody id="milestone-row-{milestone.pk}"')
-    assert '<option value="at_risk" selected>' in text
-    assert 'name="progress" form="row-form-1" value="45"' in text.replace(
-        f"row-form-{milestone.pk}", "row-form-1"
-    )
-    assert 'name="version" value="2"' in text
-    assert "Saved." in text
-    assert "<html" not in text
-    assert (fresh(milestone).status, fresh(milestone).progress) == (Status.AT_RISK, 45)
-    assert message_texts(response) == []
-
-
-def test_it_updates_a_row_without_javascript_and_goes_back_to_the_filtered_list(
-    as_user, milestone, member
-):
-    back = "/milestones/?group=energy&status=planned&page=1"
-    response = as_user(member).post(
-        url("update", milestone.pk), edit_data(milestone, progress=55, fragment="row", next=back)
-    )
-    assert response.status_code == 302
-    assert response["Location"] == back
-    assert message_texts(response) == ["Saved."]
-    assert fresh(milestone).progress == 55
+# The list, its rows and the create page: tests/milestones/test_list_views.py.
 
 
 @pytest.mark.parametrize(
@@ -144,36 +66,6 @@ def test_it_refuses_a_next_address_off_this_site(as_user, milestone, member, nex
     )
     assert response.status_code == 302
     assert response["Location"] == url("detail", milestone.pk)
-
-
-def test_it_returns_the_row_with_errors_and_422(as_user, milestone, member):
-    response = as_user(member).post(
-        url("update", milestone.pk),
-        edit_data(milestone, progress=150, due_date="31/12/2026", fragment="row"),
-        headers=HTMX,
-    )
-    assert response.status_code == 422
-    assert "Progress must be between 0 and 100." in response.text
-    assert "Enter the date as YYYY-MM-DD" in response.text
-    assert 'value="150"' in response.text  # what the user typed stays
-    assert fresh(milestone).progress == 20
-
-
-def test_it_returns_the_row_with_the_conflict_and_409(as_user, milestone, member, cochair_az):
-    milestone_update(milestone_id=milestone.pk, user=cochair_az, version=1, progress=70)
-    response = as_user(member).post(
-        url("update", milestone.pk),
-        edit_data(milestone, version=1, progress=10, status=Status.BLOCKED, fragment="row"),
-        headers=HTMX,
-    )
-    assert response.status_code == 409
-    text = response.text
-    assert text.strip().startswith(f'<tbody id="milestone-row-{milestone.pk}"')
-    assert "Cochair Az saved a change" in text
-    assert "70 %" in text and "10 %" in text
-    assert '<option value="blocked" selected>' in text  # yours, still in the form
-    assert 'name="version" value="2"' in text  # saving again is a deliberate overwrite
-    assert fresh(milestone).progress == 70
 
 
 # --- update from the detail page ----------------------------------------------------------
@@ -439,85 +331,6 @@ def test_it_declines_without_javascript(as_user, awaiting, cochair_us):
     assert message_texts(response) == ["Sign-off declined: the milestone is back in progress."]
 
 
-# --- create ---------------------------------------------------------------------------------
-
-
-def test_it_offers_the_groups_to_create_in(as_user, member, connectivity, staff):
-    response = as_user(member).get(url("create"))
-    assert response.status_code == 200
-    assert "?group=energy" in response.text
-    assert "?group=connectivity" not in response.text
-    assert "?group=connectivity" in as_user(staff).get(url("create")).text
-
-
-def test_it_creates_a_milestone(as_user, energy, member, cochair_us):
-    response = as_user(member).post(
-        url("create") + "?group=energy",
-        {
-            "title": "Offshore wind study",
-            "due_date": "2026-10-01",
-            "owner": cochair_us.email,
-            "description": "Scope and sites",
-            "section": "",
-            "external_ref": "EN-9",
-        },
-    )
-    milestone = Milestone.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == url("detail", milestone.pk)
-    assert (milestone.title, milestone.owner, milestone.section, milestone.external_ref) == (
-        "Offshore wind study",
-        cochair_us,
-        energy.section,
-        "EN-9",
-    )
-    assert message_texts(response) == ["Milestone created."]
-    assert MilestoneUpdate.objects.get().kind == UpdateKind.CREATED
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"title": "", "due_date": "2026-10-01"}, "This field is required."),
-        ({"title": "x", "due_date": "tomorrow"}, "Enter the date as YYYY-MM-DD"),
-        ({"title": "x", "due_date": "1999-01-01"}, "between the years 2000 and 2100"),
-        ({"title": "x", "due_date": "2026-01-01", "owner": "nobody@x.org"}, "Choose the owner"),
-    ],
-)
-def test_it_answers_a_bad_create_with_422(as_user, energy, member, data, message):
-    response = as_user(member).post(url("create") + "?group=energy", data)
-    assert response.status_code == 422
-    assert message in response.text
-    assert not Milestone.objects.exists()
-
-
-def test_it_refuses_a_duplicate_external_ref_on_create(as_user, energy, member):
-    make_milestone(energy, external_ref="EN-1")
-    response = as_user(member).post(
-        url("create") + "?group=energy",
-        {"title": "x", "due_date": "2026-01-01", "external_ref": "EN-1"},
-    )
-    assert response.status_code == 422
-    assert "already has this external reference" in response.text
-
-
-def test_it_answers_404_for_an_unknown_group(as_user, member):
-    assert as_user(member).get(url("create") + "?group=nope").status_code == 404
-
-
-def test_it_returns_the_create_form_fragment_with_htmx(as_user, energy, member):
-    response = as_user(member).post(url("create") + "?group=energy", {"title": ""}, headers=HTMX)
-    assert response.status_code == 422
-    assert response.text.strip().startswith('<form id="create-form"')
-
-
-def test_it_redirects_an_htmx_create(as_user, energy, member):
-    response = as_user(member).post(
-        url("create") + "?group=energy", {"title": "x", "due_date": "2026-01-01"}, headers=HTMX
-    )
-    assert response["HX-Redirect"] == url("detail", Milestone.objects.get().pk)
-
-
 # --- detail ---------------------------------------------------------------------------------
 
 
@@ -552,19 +365,6 @@ def test_it_tells_a_user_who_conflicts_with_themselves(as_user, milestone, membe
     )
     assert response.status_code == 409
     assert "You saved a change yourself" in response.text
-
-
-def test_it_points_new_milestone_at_the_filtered_group_only_if_allowed(
-    as_user, energy, connectivity, member
-):
-    client = as_user(member)
-    assert (
-        'href="/milestones/new/?group=energy"' in client.get(url("list"), {"group": "energy"}).text
-    )
-    text = client.get(url("list"), {"group": "connectivity"}).text
-    assert 'href="/milestones/new/"' in text
-    # (The language switcher's "next" field brings the page's own query string back.)
-    assert 'href="/milestones/new/?group=connectivity"' not in text
 
 
 def test_it_refuses_to_decline_what_is_not_awaiting_sign_off(as_user, milestone, cochair_us):

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from apps.charter.models import SignOffSide
+from apps.milestones.forms import owner_label
 from apps.milestones.models import MilestoneUpdate, Status, UpdateKind
 from apps.milestones.rag import rag_reason_of
 from apps.milestones.services import FIELD_LABELS
@@ -36,17 +37,6 @@ def rag_reason(group) -> str:
 def overdue_on(milestone, today) -> bool:
     """``{% if milestone|overdue_on:today %}``: the model's rule, in a template."""
     return milestone.is_overdue(today)
-
-
-@register.simple_tag
-def owner_options(owners) -> str:
-    """<option>s for an owner <datalist> from (email, name) pairs, built as one string: a
-    group can have hundreds of members, and this runs on every list page."""
-    return mark_safe(  # noqa: S308 — every value is escaped just here
-        "".join(
-            f'<option value="{escape(email)}">{escape(name)}</option>' for email, name in owners
-        )
-    )
 
 
 @register.simple_tag
@@ -152,3 +142,16 @@ def change_lines(update: MilestoneUpdate) -> list[str]:
                 % {"field": label, "old": _plain(old), "new": _plain(new)}
             )
     return lines
+
+
+@register.simple_tag
+def owner_suggestions(owners) -> str:
+    """<option>s for the owner field's <datalist>, one per person, valued "Name <address>"
+    (what the field then holds and the server reads the address from)."""
+    return mark_safe(  # noqa: S308 — every value is escaped just here
+        "".join(
+            f'<option value="{escape(owner_label(name=person.display_name, email=person.email))}">'
+            "</option>"
+            for person in owners
+        )
+    )
