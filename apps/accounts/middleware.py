@@ -5,13 +5,23 @@ AuthenticationMiddleware knows who is asking, this middleware switches to ``user
 (the same field emails use), so a choice made on one device follows the user to every other.
 It also copies that language into the language cookie, so the login page after signing out
 stays in it.
+
+A language chosen before signing in (the switcher on the login page, ``language_set`` for an
+anonymous visitor) is remembered in the session; at sign-in it becomes the user's saved
+language when it differs, so the choice is not lost to the one saved earlier.
 """
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from apps.accounts import services
+
+#: The session key under which ``language_set`` keeps an anonymous visitor's choice.
+CHOSEN_BEFORE_SIGN_IN = "language_chosen_before_sign_in"
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -53,6 +63,8 @@ class UserLanguageMiddleware:
             response.headers.setdefault("Content-Language", translation.get_language())
         finally:
             translation.deactivate()
+        if language is None and request.user.is_authenticated:
+            _keep_language_chosen_before_sign_in(request)
         # Keep the cookie in step, unless the view set it (the language switcher) or signed
         # the user out.
         if (
@@ -63,3 +75,16 @@ class UserLanguageMiddleware:
         ):
             set_language_cookie(response, language)
         return response
+
+
+def _keep_language_chosen_before_sign_in(request: HttpRequest) -> None:
+    """This request signed the user in: a language chosen on the login page wins over the
+    one saved on the account (login() keeps the anonymous session's data)."""
+    session = getattr(request, "session", None)
+    chosen = session.pop(CHOSEN_BEFORE_SIGN_IN, None) if session is not None else None
+    if not chosen or chosen == request.user.language:
+        return
+    try:
+        services.user_set_language(user=request.user, language=chosen)
+    except ValidationError:  # not one of the site's languages (any more): keep the saved one
+        return

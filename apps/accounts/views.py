@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts import services
-from apps.accounts.middleware import set_language_cookie
+from apps.accounts.middleware import CHOSEN_BEFORE_SIGN_IN, set_language_cookie
 from apps.accounts.security import failure_window, password_change_blocked
 from apps.core.answers import answer_redirect, answer_refused
 from apps.core.redirects import safe_next_url
@@ -133,9 +133,10 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 def language_set(request: HttpRequest) -> HttpResponse:
     """The header's language buttons. A signed-in user's choice is saved on the account (the
     interface and emails follow it on every device); anyone's is kept in the language cookie
-    (the login page). Answers with a redirect back to ``next`` (when it is a page of this
-    site, else the dashboard), or HX-Redirect for htmx; an unknown language is refused with
-    422 and nothing changes."""
+    (the login page), and a choice made before signing in becomes the account's at sign-in
+    (UserLanguageMiddleware). Answers with a redirect back to ``next`` (when it is a page of
+    this site, else the dashboard), or HX-Redirect for htmx; an unknown language is refused
+    with 422 and nothing changes."""
     language = request.POST.get("language", "")
     next_url = safe_next_url(request, reverse("dashboard"))
     try:
@@ -143,6 +144,8 @@ def language_set(request: HttpRequest) -> HttpResponse:
             services.user_set_language(user=request.user, language=language)
         else:
             services.language_clean(language)
+            # Saved on the account at sign-in (UserLanguageMiddleware).
+            request.session[CHOSEN_BEFORE_SIGN_IN] = language
     except ValidationError as error:
         return answer_refused(
             request,

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.calendar import feeds, services
+from apps.calendar.confirmations import feeds_renew_confirmation, feeds_revoke_confirmation
 from apps.charter.access import get_group_for_user
 from apps.core.answers import answer_done
+from apps.core.confirm import confirmation_asked
 from apps.meetings import ics
 
 PAGE = "calendar/feeds.html"
@@ -51,6 +53,8 @@ def _feeds_context(user) -> dict:
     webcal_site = "webcal://" + site.split("://", 1)[1]
     return {
         "token": token,
+        "renew": feeds_renew_confirmation(),
+        "revoke": feeds_revoke_confirmation(),
         "feeds": [
             {"label": label, "url": site + path, "webcal": webcal_site + path}
             for label, path in paths
@@ -78,6 +82,11 @@ def _answer(request, message: str):
 @require_POST
 def calendar_regenerate(request):
     had_addresses = bool(request.user.calendar_token)
+    # Creating the first addresses breaks nothing; renewing them breaks every subscription.
+    if had_addresses and (
+        answer := confirmation_asked(request, confirmation=feeds_renew_confirmation())
+    ):
+        return answer
     services.calendar_token_regenerate(user=request.user)
     if not had_addresses:
         return _answer(
@@ -92,6 +101,10 @@ def calendar_regenerate(request):
 @login_required
 @require_POST
 def calendar_revoke(request):
+    if request.user.calendar_token and (
+        answer := confirmation_asked(request, confirmation=feeds_revoke_confirmation())
+    ):
+        return answer
     services.calendar_token_revoke(user=request.user)
     return _answer(
         request, _("Your calendar feeds are turned off. Their addresses no longer work.")

@@ -1,13 +1,17 @@
+import datetime as dt
 import re
 import zoneinfo
 from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import DigestFrequency, Language
 from apps.core.forms import STALE_FORM
+from apps.core.time import zone_label
 
 MAX_LEAD_DAYS = 5
 #: Names in the tz database that are not places anyone lives by.
@@ -15,14 +19,33 @@ NOT_A_PLACE = {"Factory", "localtime", "posixrules"}
 LEAD_DAY_RANGE = (1, 90)
 
 
-@cache
+zone_label_lazy = lazy(zone_label, str)
+
+
 def time_zone_choices() -> list:
-    """Every IANA time zone, grouped by region (Africa, America, Asia, …)."""
+    """Every IANA time zone as people name it, with its offset now ("Baku (UTC+4)"), grouped
+    by region (Africa, America, Asia, …); the stored value stays the zone's id."""
+    return _time_zone_choices(dt.datetime.now(dt.UTC).date())
+
+
+@cache
+def _time_zone_choices(day: dt.date) -> list:  # offsets change with summer time: per day
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
     regions: dict[str, list[tuple[str, str]]] = {}
     for name in sorted(zoneinfo.available_timezones() - NOT_A_PLACE):
         region = name.split("/", 1)[0] if "/" in name else "Other"
-        regions.setdefault(region, []).append((name, name.replace("_", " ")))
+        regions.setdefault(region, []).append((name, _zone_choice_label(name, noon)))
     return sorted(regions.items())
+
+
+def _zone_choice_label(name: str, moment: dt.datetime):
+    """Lazy: "Washington" is translated in the reader's language when the page shows it."""
+    offset = moment.astimezone(zoneinfo.ZoneInfo(name)).utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    sign = "+" if minutes >= 0 else "−"
+    utc = "UTC" if not minutes else f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    return format_lazy("{} ({})", zone_label_lazy(name), utc)
 
 
 def parse_lead_days(raw: str) -> list[int]:

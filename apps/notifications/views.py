@@ -2,12 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.csp import CSP
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -104,6 +108,33 @@ def email_list(request):
 def email_detail(request, pk: int):
     email = access.get_email_for_user(user=request.user, pk=pk)
     return render(request, "notifications/email_detail.html", {"email": email})
+
+
+#: The stored HTML of an email, framed by its page: its own <style> may apply, nothing may run
+#: or load (the page's <iframe sandbox=""> says the same), and only this site may frame it.
+EMAIL_HTML_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "img-src": ["data:"],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.NONE],
+    "frame-ancestors": [CSP.SELF],
+    "sandbox": True,  # no scripts, no forms, no same-origin access, even opened on its own
+}
+
+
+@login_required
+@require_safe
+@xframe_options_sameorigin
+@csp_override(EMAIL_HTML_CSP)
+def email_html(request, pk: int):
+    """The designed (HTML) version of one email, as it was sent, for the frame on its page."""
+    email = access.get_email_for_user(user=request.user, pk=pk)
+    if not email.body_html:
+        raise Http404("This email has no HTML version")
+    response = HttpResponse(email.body_html, content_type="text/html; charset=utf-8")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @login_required

@@ -28,10 +28,13 @@ def test_it_sends_anonymous_users_to_login(client, db, path):
     assert response["Location"] == f"/accounts/login/?next={path}"
 
 
-def test_it_shows_the_form(signed_in):
-    response = signed_in.get(URL)
+def test_it_shows_the_form(signed_in, django_assert_num_queries):
+    with django_assert_num_queries(3):  # session, user, the nav
+        response = signed_in.get(URL)
     assert response.status_code == 200
     body = response.content.decode()
+    assert body.count('class="button"') == 1
+    assert '<div class="hint" id="id_new_password1_helptext">' in body
     assert "Change your password" in body
     for name in ("old_password", "new_password1", "new_password2"):
         assert f'name="{name}"' in body

@@ -93,7 +93,10 @@ def test_it_refuses_a_malformed_address_with_422(
 ):
     response = request_reset(client, email, django_capture_on_commit_callbacks)
     assert response.status_code == 422
-    assert 'class="field-error"' in response.content.decode()
+    body = response.content.decode()
+    assert 'class="error-message field-error"' in body
+    # The error summary at the top of the form links to the field.
+    assert 'class="error-summary"' in body and '<a href="#id_email">' in body
     assert queued == []
     assert not AuditEvent.objects.exists()
 

@@ -67,6 +67,8 @@ NOT_PAGES = {
     "milestones:import_template": "CSV download",
     # The evidence file itself (a PDF here), served as an attachment.
     "milestones:evidence_download": "file download",
+    # An email's own HTML, shown in a sandboxed frame on the email's page (checked there).
+    "notifications:email_html": "an email's HTML, framed by its page",
 }
 
 

@@ -26,10 +26,14 @@ def feed_urls(page: Page) -> list[str]:
 
 
 def own_feed(page: Page) -> str:
-    """The address of "My deadlines, action items and meetings" (the first row)."""
-    row = page.locator("#calendar-feeds tbody tr").first
-    expect(row.get_by_role("rowheader")).to_have_text("My deadlines, action items and meetings")
-    return row.locator("code.feed-url").inner_text()
+    """The address of "My deadlines, action items and meetings" (the first card)."""
+    card = page.locator("#calendar-feeds .calendar-feed").first
+    expect(card.get_by_role("heading")).to_have_text("My deadlines, action items and meetings")
+    return card.locator("code.feed-url").inner_text()
+
+
+def own_feed_unchanged(url: str) -> bool:
+    return User.objects.filter(calendar_token=TOKEN_URL.search(url)[1]).exists()
 
 
 def status_of(page: Page, url: str) -> int:
@@ -52,7 +56,7 @@ def test_it_hands_out_regenerates_and_revokes_feed_addresses(live_server, page, 
     expect(page.locator("#calendar-feeds")).to_contain_text("Your calendar feeds are off")
     page.get_by_role("button", name="Create my feed addresses").click()
 
-    expect(page.locator("#calendar-feeds").get_by_role("status")).to_be_visible()
+    expect(page.locator("#calendar-feeds .notification-banner")).to_be_visible()
     first = own_feed(page)
     assert first.startswith(f"{live_server.url}/calendar/"), first
     token = TOKEN_URL.search(first)[1]
@@ -66,10 +70,19 @@ def test_it_hands_out_regenerates_and_revokes_feed_addresses(live_server, page, 
         assert response.headers["content-type"].startswith("text/calendar")
     axe.assert_no_serious_violations_if_installed(page, "calendar feeds shown")
 
-    page.get_by_role("button", name="New addresses").click()
+    # Renewing asks first, in a dialog that says what breaks; Cancel changes nothing.
+    page.get_by_role("button", name="Renew addresses").click()
+    dialog = page.get_by_role("dialog", name="Renew your calendar addresses?")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("every calendar app subscribed to them stops getting")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    assert User.objects.get(pk=member.pk).calendar_token == token
+    page.get_by_role("button", name="Renew addresses").click()
+    dialog.get_by_role("button", name="Renew addresses").click()
     # The status line may already say this from the first step: wait for the swap itself.
     expect(page.locator("#calendar-feeds code.feed-url").first).not_to_have_text(first)
-    expect(page.locator("#calendar-feeds").get_by_role("status")).to_contain_text(
+    expect(page.locator("#calendar-feeds .notification-banner")).to_contain_text(
         "Your calendar has new addresses. The old ones no longer work"
     )
     second = own_feed(page)
@@ -80,7 +93,10 @@ def test_it_hands_out_regenerates_and_revokes_feed_addresses(live_server, page, 
     assert_not_reloaded(page)
 
     page.get_by_role("button", name="Turn feeds off").click()
-    expect(page.locator("#calendar-feeds").get_by_role("status")).to_contain_text(
+    page.get_by_role("dialog", name="Turn your calendar feeds off?").get_by_role(
+        "button", name="Turn feeds off"
+    ).click()
+    expect(page.locator("#calendar-feeds .notification-banner")).to_contain_text(
         "Your calendar feeds are turned off."
     )
     expect(page.locator("#calendar-feeds code.feed-url")).to_have_count(0)
@@ -107,8 +123,14 @@ def test_it_regenerates_and_revokes_without_javascript(live_server, browser, mem
                 page.get_by_role("button", name="Create my feed addresses").click()
         first = own_feed(page)
 
+        # Without JavaScript the question is a page of its own; no copy buttons either.
+        expect(page.get_by_role("button", name="Copy")).to_have_count(0)
         with page.expect_navigation():
-            page.get_by_role("button", name="New addresses").click()
+            page.get_by_role("button", name="Renew addresses").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Renew your calendar addresses?")
+        assert own_feed_unchanged(first)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Renew addresses").click()
         assert page.url == f"{live_server.url}/calendar/"
         expect(page.locator(".messages")).to_contain_text("Your calendar has new addresses.")
         second = own_feed(page)
@@ -118,9 +140,26 @@ def test_it_regenerates_and_revokes_without_javascript(live_server, browser, mem
 
         with page.expect_navigation():
             page.get_by_role("button", name="Turn feeds off").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Turn your calendar feeds off?")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Turn feeds off").click()
         expect(page.locator(".messages")).to_contain_text("Your calendar feeds are turned off.")
         expect(page.locator("#calendar-feeds code.feed-url")).to_have_count(0)
         assert status_of(page, second) == 404
     finally:
         context.close()
     assert not User.objects.get(pk=member.pk).calendar_token
+
+
+def test_it_copies_an_address_with_javascript(live_server, page, log_in, member):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    log_in(member)
+    page.goto(f"{live_server.url}/calendar/")
+    if page.get_by_role("button", name="Create my feed addresses").count():
+        page.get_by_role("button", name="Create my feed addresses").click()
+    address = own_feed(page)
+    copy = page.locator("#calendar-feeds .calendar-feed").first.get_by_role("button", name="Copy")
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(page.locator("#calendar-copy-status")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == address

@@ -74,7 +74,9 @@ def test_it_answers_each_role(
         member=tokens["member"], staff=tokens["staff"], own=tokens.get(role, BAD), bad=BAD
     )
     before = state()
-    response = client.get(path) if method == "GET" else client.post(path, {"x": "1"})
+    response = (
+        client.get(path) if method == "GET" else client.post(path, {"x": "1", "confirmed": "yes"})
+    )
     check(response, expected)
     if method == "POST" and expected != 302:
         assert state() == before

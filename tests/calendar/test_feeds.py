@@ -1,6 +1,7 @@
 """Calendar feeds: what each feed holds, stable UIDs, time zones, tokens, the page's actions."""
 
 import datetime as dt
+import re
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from tests.conftest import join
 from tests.factories import MilestoneFactory
 
 HTMX = {"HX-Request": "true"}
+YES = {"confirmed": "yes"}
 DUE = dt.date(2026, 12, 15)
 BAKU_10AM = dt.datetime(2026, 12, 20, 10, 0, tzinfo=ZoneInfo("Asia/Baku"))
 
@@ -275,7 +277,7 @@ def test_it_refuses_an_inactive_users_token(client, member):
 def test_it_regenerates_the_token_and_the_old_url_stops_working(client, member):
     client.force_login(member)
     old = token_for(member)
-    response = client.post("/calendar/regenerate/")
+    response = client.post("/calendar/regenerate/", YES)
     assert response.status_code == 302 and response["Location"] == "/calendar/"
     # The page first: a 404 page (the old address below) shows, and so uses up, waiting messages.
     page = client.get("/calendar/")
@@ -289,7 +291,7 @@ def test_it_regenerates_the_token_and_the_old_url_stops_working(client, member):
 def test_it_revokes_the_token(client, member):
     client.force_login(member)
     old = token_for(member)
-    response = client.post("/calendar/revoke/", follow=True)
+    response = client.post("/calendar/revoke/", YES, follow=True)
     assert response.redirect_chain == [("/calendar/", 302)]
     assert User.objects.get(pk=member.pk).calendar_token is None
     assert "turned off" in response.content.decode()
@@ -305,7 +307,7 @@ def test_it_answers_htmx_with_the_feeds_fragment(client, member):
     assert "<html" not in body
     token = User.objects.get(pk=member.pk).calendar_token
     assert f"https://charterhub.example/calendar/{token}.ics" in body
-    response = client.post("/calendar/revoke/", headers=HTMX)
+    response = client.post("/calendar/revoke/", YES, headers=HTMX)
     assert response.status_code == 200
     assert token not in response.content.decode()
     assert "turned off" in response.content.decode()
@@ -327,6 +329,64 @@ def test_it_offers_to_create_addresses_when_there_is_no_token(client, member):
     body = client.get("/calendar/").content.decode()
     assert 'action="/calendar/regenerate/"' in body
     assert "/calendar/revoke/" not in body
+
+
+def test_it_has_a_copy_button_for_each_address_shown_only_with_javascript(client, member, energy):
+    token_for(member)
+    client.force_login(member)
+    body = client.get("/calendar/").content.decode()
+    buttons = re.findall(r"<button type=\"button\"[^>]*data-copy=\"([^\"]+)\"[^>]*>", body)
+    assert len(buttons) == body.count('class="feed-url"') >= 2
+    for target in buttons:
+        assert f'id="{target}"' in body
+    assert all(" hidden" in tag for tag in re.findall(r"<button type=\"button\"[^>]*>", body))
+    assert 'id="calendar-copy-status" role="status"' in body
+    assert re.search(r'<script src="/static/js/copy\.js" nonce="[^"]+" defer>', body)
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "consequence"),
+    [
+        ("/calendar/regenerate/", "Renew your calendar addresses?", "stop working at once"),
+        ("/calendar/revoke/", "Turn your calendar feeds off?", "stop working at once"),
+    ],
+)
+def test_it_asks_before_breaking_subscriptions_and_changes_nothing(
+    client, member, url, heading, consequence
+):
+    token = token_for(member)
+    client.force_login(member)
+    response = client.post(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"<h1>{heading}</h1>" in body
+    assert consequence in body
+    assert '<input type="hidden" name="confirmed" value="yes">' in body
+    assert f'action="{url}"' in body
+    assert User.objects.get(pk=member.pk).calendar_token == token
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    # With htmx the question replaces main, and still nothing changes.
+    asked = client.post(url, headers=HTMX)
+    assert asked["HX-Retarget"] == "#main"
+    assert heading in asked.content.decode()
+    assert User.objects.get(pk=member.pk).calendar_token == token
+
+
+def test_it_puts_each_question_in_a_dialog_on_the_page(client, member):
+    token_for(member)
+    client.force_login(member)
+    body = client.get("/calendar/").content.decode()
+    for key in ("calendar-renew", "calendar-revoke"):
+        assert f'data-confirm="confirm-{key}"' in body
+        assert f'<dialog class="confirm-dialog" id="confirm-{key}"' in body
+    assert "Renew your calendar addresses?" in body and "Turn your calendar feeds off?" in body
+
+
+def test_it_creates_the_first_addresses_without_asking(client, member):
+    client.force_login(member)
+    response = client.post("/calendar/regenerate/")
+    assert response.status_code == 302
+    assert User.objects.get(pk=member.pk).calendar_token
 
 
 # CSRF on regenerate and revoke: tests/fuzz/test_csrf.py.
@@ -386,10 +446,14 @@ def test_it_pins_the_pages_queries(client, member, energy, rows, django_assert_n
         assert client.get("/calendar/").status_code == 200
     # session, user, savepoint, update, release, visible groups
     with django_assert_num_queries(6):
-        assert client.post("/calendar/regenerate/", headers=HTMX).status_code == 200
+        assert client.post("/calendar/regenerate/", YES, headers=HTMX).status_code == 200
     # session, user, savepoint, update, release (no token: no feed list)
     with django_assert_num_queries(5):
-        assert client.post("/calendar/revoke/", headers=HTMX).status_code == 200
+        assert client.post("/calendar/revoke/", YES, headers=HTMX).status_code == 200
+    # Unconfirmed, the question costs only the session and the user (and the nav).
+    token_for(member)
+    with django_assert_num_queries(3):
+        assert client.post("/calendar/revoke/").status_code == 200
 
 
 @hypothesis.settings(
@@ -419,7 +483,7 @@ def test_it_labels_the_addresses_without_claiming_a_scheme(client, member, setti
     body = client.get("/calendar/").content.decode()
     assert f"{site}/calendar/" in body
     assert "Address (https)" not in body
-    assert '<th scope="col">Address</th>' in body
+    assert '<p class="hint">Address</p>' in body
 
 
 def test_it_says_old_addresses_stopped_working_only_when_there_were_some(client, member):
@@ -427,9 +491,9 @@ def test_it_says_old_addresses_stopped_working_only_when_there_were_some(client,
     first = client.post("/calendar/regenerate/", headers=HTMX).content.decode()
     assert "Your calendar feeds are on" in first
     assert "no longer work" not in first
-    again = client.post("/calendar/regenerate/", headers=HTMX).content.decode()
+    again = client.post("/calendar/regenerate/", YES, headers=HTMX).content.decode()
     assert "The old ones no longer work" in again
-    client.post("/calendar/revoke/", follow=True)
+    client.post("/calendar/revoke/", YES, follow=True)
     after_revoking = client.post("/calendar/regenerate/", follow=True).content.decode()
     assert "Your calendar feeds are on" in after_revoking
     assert "no longer work" not in after_revoking

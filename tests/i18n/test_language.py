@@ -183,6 +183,39 @@ def test_it_shows_the_dashboard_in_russian_after_login(client, other_member):
     assert "February" not in body
 
 
+def test_it_keeps_the_language_chosen_on_the_login_page_at_sign_in(client, other_member):
+    """Choosing Azerbaijani on the login page, then signing in as someone whose saved
+    language is Russian: the choice made just now wins, and is saved on the account."""
+    assert other_member.language == "ru"
+    client.post(URL, {"language": "az", "next": "/accounts/login/"})
+    login = client.post(
+        "/accounts/login/", {"username": other_member.email, "password": "test-pass-1234"}
+    )
+    assert login.status_code == 302
+    assert language_of(other_member) == "az"
+    response = client.get("/")
+    assert html_lang(response) == "az"
+    assert "İşçi qruplar" in response.content.decode()
+    # Asked once: signing in again later (with the account's language changed since) keeps it.
+    client.post(URL, {"language": "ru", "next": "/"})
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"username": other_member.email, "password": "test-pass-1234"})
+    assert language_of(other_member) == "ru"
+
+
+def test_it_does_not_give_the_last_users_language_to_the_next_one(client, other_member, member):
+    """The cookie left by someone who signed out is not a choice: the next user keeps theirs."""
+    client.force_login(other_member)
+    client.get("/")  # the cookie follows the account: ru
+    client.post("/accounts/logout/")
+    login = client.post(
+        "/accounts/login/", {"username": member.email, "password": "test-pass-1234"}
+    )
+    assert login.status_code == 302
+    assert language_of(member) == "en"
+    assert html_lang(client.get("/")) == "en"
+
+
 def test_it_shows_the_dashboard_in_azerbaijani(client, cochair_az):
     client.force_login(cochair_az)
     response = client.get("/")

@@ -32,6 +32,10 @@ def email_detail_path(world) -> str:
     return f"/notifications/emails/{world['email'].pk}/"
 
 
+def email_html_path(world) -> str:
+    return f"/notifications/emails/{world['email'].pk}/html/"
+
+
 def preview_path(world) -> str:
     return f"/notifications/preview/{world['member'].pk}/"
 
@@ -45,6 +49,8 @@ MATRIX = {
     "notifications:emails": (emails_path, SIGNED_IN),
     # One of the member's emails: theirs, and staff see every email.
     "notifications:email_detail": (email_detail_path, expect(404, member=200, staff=200)),
+    # Its HTML body, framed by that page: the same people.
+    "notifications:email_html": (email_html_path, expect(404, member=200, staff=200)),
     # The member's next digest: themselves, their group's co-chairs and staff. Someone who
     # shares the group without co-chairing it is refused; others do not learn the user exists.
     "notifications:digest_preview": (

@@ -1,5 +1,7 @@
 """The email preferences page: digest frequency, reminders and lead days, language, time zone."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
@@ -48,7 +50,8 @@ def test_it_shows_the_current_preferences(signed_in, member):
     assert form.initial["reminder_lead_days"] == "14, 7, 1"
     assert form.initial["time_zone"] == "Asia/Baku"
     body = response.content.decode()
-    assert '<option value="Asia/Baku" selected>Asia/Baku</option>' in body
+    assert '<option value="Asia/Baku" selected>Baku (UTC+4)</option>' in body
+    assert "Asia/Baku<" not in body  # no raw zone ids
     assert 'hx-post="/notifications/preferences/"' in body
     assert 'action="/notifications/preferences/"' in body
 
@@ -78,6 +81,29 @@ def test_it_answers_htmx_with_the_updated_form(signed_in, member):
     assert "Your email preferences are saved." in body
     new_fingerprint = preferences_fingerprint(saved(member))
     assert f'value="{new_fingerprint}"' in body
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_it_sums_up_the_errors_at_the_top_linking_to_each_field(signed_in, member, htmx):
+    response = signed_in.post(
+        URL, form_data(member, reminder_lead_days="abc"), headers=HTMX if htmx else {}
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', body, re.S).group(0)
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert "There is a problem" in summary
+    assert '<a href="#id_reminder_lead_days">“abc” is not a whole number of days.</a>' in summary
+    assert body.index("error-summary") < body.index('action="/notifications/preferences/"')
+    assert '<div class="form-group form-group--error">' in body
+    assert body.count('class="button"') == 1  # one primary button
+
+
+def test_it_names_zones_as_people_do_in_the_readers_language(client, other_member):
+    client.force_login(other_member)  # Russian
+    body = client.get(URL).content.decode()
+    assert '<option value="America/New_York">Вашингтон (UTC−5)</option>' in body
+    assert re.search(r'<option value="Asia/Kolkata"[^>]*>Kolkata \(UTC\+5:30\)</option>', body)
 
 
 def test_it_turns_reminders_off_and_keeps_an_empty_lead_day_list(signed_in, member):
