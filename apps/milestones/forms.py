@@ -203,34 +203,58 @@ class MilestoneUpdateForm(VersionedForm):
         }
 
 
-class MilestoneLogForm(VersionedForm):
-    """Log progress: a note, optionally with a new status and/or progress."""
+class MilestonePostForm(MilestoneUpdateForm):
+    """The detail page's one "Post an update" form: a note and, for those who may change the
+    milestone, its status, progress, due date and owner. A field the request does not carry,
+    or a blank status or progress, is left alone; a blank owner unassigns."""
 
-    note = forms.CharField(
-        label=_("What happened?"),
-        max_length=limits.NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Write a note describing the progress.")},
-    )
     status = forms.ChoiceField(
-        label=_("New status"),
+        label=_("Status"),
         required=False,
         choices=[("", _("No change")), *Status.choices],
         error_messages={"invalid_choice": _("Choose a status from the list.")},
     )
     progress = forms.IntegerField(
-        label=_("New progress (%)"),
+        label=_("Progress (%)"),
         required=False,
         min_value=limits.PROGRESS_MIN,
         max_value=limits.PROGRESS_MAX,
         error_messages=PROGRESS_MESSAGES,
     )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=limits.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["status"].required = self.fields["progress"].required = False
 
     def changes(self) -> dict[str, Any]:
-        status, progress = self.cleaned_data.get("status"), self.cleaned_data.get("progress")
+        """What the request asks to change: the fields it carries whose value differs from
+        the milestone's (so an untouched field of a stale form is not taken for a change;
+        a changed one still meets the version check)."""
+        milestone = self.milestone
+        requested = super().changes()
+        if requested["status"] in ("", None) or (
+            requested["status"] == Status.DONE and milestone.status == Status.AWAITING_SIGNOFF
+        ):
+            requested["status"] = UNSET
+        if requested["progress"] is None:
+            requested["progress"] = UNSET
+        current = {
+            "status": milestone.status,
+            "progress": milestone.progress,
+            "due_date": milestone.due_date,
+            "owner": milestone.owner_id,
+        }
         return {
-            "status": status if status else UNSET,
-            "progress": progress if progress is not None else UNSET,
+            name: value
+            for name, value in requested.items()
+            if value is not UNSET
+            and (value.pk if isinstance(value, User) else value) != current[name]
         }
 
 

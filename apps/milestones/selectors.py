@@ -10,7 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from apps.accounts.models import User
-from apps.charter.models import CharterSection, Membership, WorkingGroup
+from apps.charter.models import CharterSection, Membership, Role, WorkingGroup
 from apps.charter.selectors import groups_visible_to
 from apps.core.lists import FirstOf
 from apps.core.time import today_for
@@ -207,4 +207,28 @@ def filter_owner(*, user_id: int, groups: Iterable[WorkingGroup]) -> User | None
         User.objects.filter(pk=user_id, memberships__group__in=[group.pk for group in groups])
         .distinct()
         .first()
+    )
+
+
+def cochairs_by_side(*, group: WorkingGroup) -> dict[str, User]:
+    """The group's co-chairs by side ("az", "us"): who signs off for each (one query)."""
+    memberships = Membership.objects.filter(
+        group=group, role=Role.CO_CHAIR, user__is_active=True
+    ).select_related("user")
+    return {membership.side: membership.user for membership in memberships}
+
+
+def milestone_signoffs(*, milestone_id: int) -> Milestone:
+    """The milestone with its sign-offs (and who gave them) as ``signoff_list``: what a
+    decline would withdraw."""
+    return (
+        Milestone.objects.prefetch_related(
+            Prefetch(
+                "signoffs",
+                queryset=SignOff.objects.select_related("signed_by").order_by("side"),
+                to_attr="signoff_list",
+            )
+        )
+        .filter(pk=milestone_id)
+        .get()
     )

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from apps.charter.access import GroupAccess, get_group_for_user
 from apps.charter.models import Membership, SignOffSide, WorkingGroup
 from apps.core.answers import answer_done, answer_refused
+from apps.core.confirm import confirmation_asked, is_confirmed
 from apps.core.conflict import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.lists import FirstOf
@@ -43,12 +44,13 @@ from apps.milestones.access import (
     get_evidence_for_user,
     get_milestone_for_user,
 )
+from apps.milestones.confirmations import decline_confirmation, evidence_removal_confirmation
 from apps.milestones.forms import (
     DeclineForm,
     EvidenceForm,
     MilestoneCreateForm,
     MilestoneFilterForm,
-    MilestoneLogForm,
+    MilestonePostForm,
     MilestoneUpdateForm,
     owner_email,
     owner_label,
@@ -62,11 +64,14 @@ ROW_EDIT = "milestones/row_edit.html"
 
 #: The detail page's panels: partial name → the element id a 422/409 fragment replaces.
 PANELS = {
-    "edit_panel": "#edit-panel",
-    "log_panel": "#log-panel",
-    "signoff_panel": "#signoff-panel",
+    "update_panel": "#update-panel",
+    "signoff_panel": "#signoff",
     "evidence_panel": "#evidence-panel",
 }
+#: The forms that were two panels before and are now the one "Post an update" form (the
+#: list's inline edit still answers a failed plain post with the detail page's form).
+MERGED_PANELS = {"edit_panel": "update_panel", "log_panel": "update_panel"}
+MERGED_STATES = {"edit": "update", "log": "update"}
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -311,44 +316,69 @@ def _detail_context(
     access: GroupAccess,
     *,
     next_url: str | None = None,
-    flash: str = "",
+    flash: dict[str, str] | None = None,
     **states: FormState,
 ) -> dict[str, Any]:
+    """The detail page. ``flash``: ``{"panel": ..., "message": ...}``, the success banner
+    shown inside the panel that was used ("update", "signoff" or "evidence")."""
     user = request.user
     try:
         milestone = selectors.milestone_detail(milestone_id=milestone_id)
     except Milestone.DoesNotExist as error:  # deleted a moment ago
         raise Http404("No such milestone") from error
+    for name, merged in MERGED_STATES.items():
+        if name in states:
+            states.setdefault(merged, states.pop(name))
     changeable = can_change(access, milestone)
     for evidence in milestone.evidence_list:
         evidence.removable = can_remove_evidence(user=user, access=access, evidence=evidence)
+        evidence.confirmation = (
+            evidence_removal_confirmation(evidence=evidence) if evidence.removable else None
+        )
     signed = {signoff.side: signoff for signoff in milestone.signoff_list}
     my_side = access.signing_side
     awaiting = milestone.status == Status.AWAITING_SIGNOFF
+    cochairs = selectors.cochairs_by_side(group=milestone.group) if awaiting else {}
     owners = selectors.owner_choices(group=milestone.group) if changeable else []
-    edit = states.get("edit") or _edit_values(milestone)
+    update = states.get("update") or _edit_values(milestone)
+    can_decline = awaiting and can_sign(access)
+    sides = [
+        {
+            "value": value,
+            "label": label,
+            "signoff": signed.get(value),
+            "cochair": cochairs.get(value),
+        }
+        for value, label in SignOffSide.choices
+    ]
     return {
         "m": milestone,
         "access": access,
-        "owner_extra": _owner_extra(edit.values.get("owner") or "", owners, milestone),
+        "owner_extra": _owner_extra(update.values.get("owner") or "", owners, milestone),
         "can_change": changeable,
         "can_log": access.can_edit,
         "can_add_evidence": changeable,
         "owners": owners,
         "status_choices": status_choices(access, milestone) if changeable else [],
-        "sides": [
-            {"value": value, "label": label, "signoff": signed.get(value)}
-            for value, label in SignOffSide.choices
-        ],
+        "sides": sides,
+        "unsigned": [side for side in sides if side["signoff"] is None],
         "my_side_label": SignOffSide(my_side).label if my_side in SignOffSide.values else "",
         "can_sign_now": awaiting and can_sign(access) and my_side not in signed,
+        "can_decline": can_decline,
+        "decline_confirmation": decline_confirmation(
+            milestone=milestone,
+            signoffs=milestone.signoff_list,
+            progress=services.progress_after_decline(
+                milestone=milestone, entries=milestone.timeline
+            ),
+        )
+        if can_decline
+        else None,
         "today": today_for(user),
         "limits": limits,
         "next": next_url or _detail_url(milestone_id),
-        "flash": flash,
-        "edit": edit,
-        "log": states.get("log")
-        or FormState(values={"note": "", "status": "", "progress": ""}, version=milestone.version),
+        "flash": flash or {},
+        "update": update,
         "signoff": states.get("signoff") or FormState(values={"reason": ""}),
         "evidence": states.get("evidence") or FormState(values={"title": "", "url": ""}),
     }
@@ -366,6 +396,7 @@ def _panel_failed(
     next_url: str | None = None,
 ) -> HttpResponse:
     """422/409: the panel with its form (HTMX), or the whole page showing it (no JS)."""
+    panel = MERGED_PANELS.get(panel, panel)
     context = _detail_context(
         request, milestone_id, access, next_url=next_url, **{state_name: state}
     )
@@ -379,14 +410,25 @@ def _panel_failed(
     )
 
 
-def _done(request: HttpRequest, message: str, next_url: str, milestone_id: int, access):
-    """Success: the refreshed workspace (HTMX), or a redirect back with a message (PRG)."""
+def _done(
+    request: HttpRequest,
+    message: str,
+    next_url: str,
+    milestone_id: int,
+    access,
+    *,
+    panel: str = "update",
+):
+    """Success: the refreshed workspace with the message in a banner inside ``panel``, the
+    one that was used (HTMX), or a redirect back with a message (PRG)."""
     return answer_done(
         request,
         message=message,
         url=next_url,
         fragment=f"{DETAIL}#workspace",
-        context=lambda: _detail_context(request, milestone_id, access, flash=message),
+        context=lambda: _detail_context(
+            request, milestone_id, access, flash={"panel": panel, "message": message}
+        ),
     )
 
 
@@ -727,31 +769,48 @@ def milestone_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """The detail page's one "Post an update" form: a note, and for those who may, a new
+    status, progress, due date or owner. A note with no other change (or with a status or
+    progress change only) is logged as progress (``milestone_log_progress``, a note alone
+    accepted whatever version the form carries); a due date or owner change, or a change
+    without a note, is an edit (``milestone_update``). Either checks the version."""
     milestone, access = get_milestone_for_user(user=request.user, pk=pk, edit=True)
     next_url = safe_next_url(request, _detail_url(pk))
-    form = MilestoneLogForm(request.POST, milestone=milestone)
+    form = MilestonePostForm(request.POST, milestone=milestone)
     conflict = None
     if form.is_valid():
+        changes = form.changes()
+        note = form.cleaned_data["note"].strip()
+        version = form.cleaned_data["version"]
         try:
-            services.milestone_log_progress(
-                milestone_id=pk,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                note=form.cleaned_data["note"],
-                **form.changes(),
-            )
+            if not changes and not note:
+                raise ValidationError(
+                    {"note": _("Write a note, or change the status, progress, due date or owner.")}
+                )
+            if note and not {"due_date", "owner"} & set(changes):
+                updated = services.milestone_log_progress(
+                    milestone_id=pk, user=request.user, version=version, note=note, **changes
+                )
+                message = _("Progress logged.")
+            else:
+                updated = services.milestone_update(
+                    milestone_id=pk, user=request.user, version=version, note=note, **changes
+                )
+                message = _("Saved.")
         except Conflict as error:
             conflict = error
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return _done(request, _("Progress logged."), next_url, pk, access)
+            if changes.get("status") == Status.DONE and updated.status == Status.AWAITING_SIGNOFF:
+                message = _("Marked done: now awaiting sign-off by both co-chairs.")
+            return _done(request, message, next_url, pk, access)
     return _panel_failed(
         request,
         pk,
         access,
-        panel="log_panel",
-        state_name="log",
+        panel="update_panel",
+        state_name="update",
         state=FormState.of(form, conflict=conflict),
         status=409 if conflict else 422,
         next_url=next_url,
@@ -789,7 +848,7 @@ def milestone_sign(request: HttpRequest, pk: int) -> HttpResponse:
         message = _("Signed off for %(side)s. Waiting for the other side.") % {
             "side": SignOffSide(access.signing_side).label
         }
-    return _done(request, message, next_url, pk, access)
+    return _done(request, message, next_url, pk, access, panel="signoff")
 
 
 @login_required
@@ -799,6 +858,15 @@ def milestone_decline(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = safe_next_url(request, _detail_url(pk))
     form = DeclineForm(request.POST)
     if form.is_valid():
+        if not is_confirmed(request):
+            # Ask first, saying whose signatures this withdraws; a milestone no longer
+            # awaiting sign-off goes on to the service, which says why it cannot be declined.
+            milestone = selectors.milestone_signoffs(milestone_id=pk)
+            if milestone.status == Status.AWAITING_SIGNOFF:
+                confirmation = decline_confirmation(
+                    milestone=milestone, signoffs=milestone.signoff_list
+                )
+                return confirmation_asked(request, confirmation=confirmation)
         try:
             services.milestone_decline(
                 milestone_id=pk, user=request.user, reason=form.cleaned_data["reason"]
@@ -812,6 +880,7 @@ def milestone_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 next_url,
                 pk,
                 access,
+                panel="signoff",
             )
     return _panel_failed(
         request,
@@ -871,7 +940,7 @@ def _evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return _done(request, _("Evidence added."), next_url, pk, access)
+            return _done(request, _("Evidence added."), next_url, pk, access, panel="evidence")
     return _panel_failed(
         request,
         pk,
@@ -892,6 +961,10 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_remove_evidence(user=request.user, access=access, evidence=evidence):
         raise PermissionDenied(_("Only whoever added it, a co-chair or staff can remove this."))
     next_url = safe_next_url(request, _detail_url(milestone_id))
+    if answer := confirmation_asked(
+        request, confirmation=evidence_removal_confirmation(evidence=evidence)
+    ):
+        return answer
     try:
         services.evidence_remove(evidence_id=pk, user=request.user)
     except ValidationError as error:
@@ -905,7 +978,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
             status=422,
             next_url=next_url,
         )
-    return _done(request, _("Evidence removed."), next_url, milestone_id, access)
+    return _done(request, _("Evidence removed."), next_url, milestone_id, access, panel="evidence")
 
 
 @login_required

@@ -413,7 +413,7 @@ def test_it_finds_no_serious_violations_on_any_page(live_server, one_context, wo
 
 def test_it_finds_no_serious_violations_in_htmx_states(live_server, one_context, world, artifacts):
     """What htmx swaps in: the inline row editor with a 422 error, the detail page's 409
-    conflict, and a 422 on the log-progress form."""
+    conflict, a 422 on the "Post an update" form, and the evidence removal dialog."""
     axe.require_axe()
     page = one_context.new_page()
     # The US co-chair reads English (the AZ co-chair, Azerbaijani); the labels below are English.
@@ -445,16 +445,30 @@ def test_it_finds_no_serious_violations_in_htmx_states(live_server, one_context,
         progress=45,
     )
     page.get_by_label("Progress (%)", exact=True).fill("60")
-    page.get_by_role("button", name="Save changes").click()
-    expect(page.locator("#edit-panel [role=alert]")).to_contain_text("saved a change")
+    page.get_by_role("button", name="Post update").click()
+    expect(page.locator("#update-panel .conflict")).to_contain_text("saved a change")
     check(page, "milestone detail with a 409 conflict", report, failures)
 
     page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
-    # Blank after trimming: the browser's `required` lets it through, the server does not.
-    page.get_by_label("What happened?").fill("   ")
-    page.get_by_role("button", name="Log progress").click()
-    expect(page.locator("#log-note-error")).to_be_visible()
-    check(page, "log progress form with a 422 error", report, failures)
+    # A blank note and nothing changed: the server asks for a note or a change.
+    page.get_by_label("Note", exact=True).fill("   ")
+    page.get_by_role("button", name="Post update").click()
+    expect(page.locator("#update-note-error")).to_be_visible()
+    expect(page.locator("#update-panel .error-summary")).to_be_focused()
+    check(page, "post an update form with a 422 error", report, failures)
+
+    # The confirmations before removing evidence and declining a sign-off, as dialogs.
+    page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+    page.locator("#evidence-panel form[data-confirm] button").first.click()
+    expect(page.locator("dialog.confirm-dialog[open]")).to_be_visible()
+    check(page, "evidence removal confirmation dialog", report, failures)
+
+    page.goto(f"{live_server.url}/milestones/{world.milestones['awaiting'].pk}/")
+    page.get_by_text("Decline the sign-off", exact=True).click()
+    page.get_by_label("Why do you decline?").fill("The annex is missing.")
+    page.get_by_role("button", name="Decline", exact=True).click()
+    expect(page.locator("dialog#confirm-decline")).to_be_visible()
+    check(page, "decline confirmation dialog", report, failures)
 
     axe.dump(artifacts / "axe-report-htmx.json", report)
     assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)

@@ -85,53 +85,77 @@ def milestone(energy, member, cochair_az) -> Milestone:
     return make_milestone(energy, owner=member, title="Grid interconnection roadmap", progress=20)
 
 
-def test_it_logs_progress_with_the_keyboard_alone(live_server, page, member, milestone):
+def test_it_posts_an_update_with_the_keyboard_alone(live_server, page, member, milestone):
     log_in_with_keyboard(page, live_server.url, member)
     page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
 
-    tab_to(page, by_id("log-note"))
-    page.keyboard.type("Route survey finished; the regulator has the draft.")
-    tab_to(page, by_id("log-status"))
+    tab_to(page, by_id("update-status"))
     for _ in range(len(Status.values) + 1):
-        if page.locator("#log-status").input_value() == Status.AT_RISK:
+        if page.locator("#update-status").input_value() == Status.AT_RISK:
             break
         page.keyboard.press("ArrowDown")
-    expect(page.locator("#log-status")).to_have_value(Status.AT_RISK)
-    tab_to(page, by_id("log-progress"))
+    expect(page.locator("#update-status")).to_have_value(Status.AT_RISK)
+    tab_to(page, by_id("update-progress"))
+    page.keyboard.press("Control+A")
     page.keyboard.type("45")
-    tab_to(page, button("Log progress"))
-    # Second thoughts: back to the progress field, correct it, forward again, submit with Space.
-    tab_to(page, by_id("log-progress"), backwards=True)
+    tab_to(page, by_id("update-note"))
+    page.keyboard.type("Route survey finished; the regulator has the draft.")
+    tab_to(page, button("Post update"))
+    # Second thoughts: back to the progress field, correct it, and submit from there (Enter).
+    tab_to(page, by_id("update-progress"), backwards=True)
     page.keyboard.press("Control+A")
     page.keyboard.type("50")
-    tab_to(page, button("Log progress"))
-    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
 
     expect(page.locator("#timeline")).to_contain_text(
         "Route survey finished; the regulator has the draft."
     )
     expect(page.locator(".ms-progress-number")).to_have_text("50 %")
-    expect(page.get_by_role("status").filter(has_text="Progress logged.")).to_be_visible()
     milestone.refresh_from_db()
     assert (milestone.status, milestone.progress) == (Status.AT_RISK, 50)
     update = MilestoneUpdate.objects.get(milestone=milestone)
     assert update.note == "Route survey finished; the regulator has the draft."
 
-    # The swap replaced the form; focus is back on its button, where the user left it.
+    # The swap replaced the form; focus is on its banner (announced, on screen), in the panel.
     element = focus_after_swap(page)
     assert element is not None, "focus was lost to <body> after the htmx swap"
-    assert element["tag"] == "button" and element["text"] == "Log progress", element
-    assert page.evaluate("document.activeElement.closest('#log-panel') !== null")
+    assert page.evaluate(
+        "document.activeElement.matches('#update-panel .notification-banner--success')"
+    ), element
+    expect(page.locator("#update-panel [role=status]")).to_contain_text("Progress logged.")
 
-    # And again straight away, a note alone, submitted with Enter from the same button.
-    tab_to(page, by_id("log-note"), backwards=True)
+    # And again straight away, a note alone, submitted with Enter on the button.
+    tab_to(page, by_id("update-note"))
     page.keyboard.type("Second note, no change.")
-    tab_to(page, button("Log progress"))
+    tab_to(page, button("Post update"))
     page.keyboard.press("Enter")
     expect(page.locator("#timeline")).to_contain_text("Second note, no change.")
     assert MilestoneUpdate.objects.filter(milestone=milestone).count() == 2
     element = focus_after_swap(page)
-    assert element is not None and element["text"] == "Log progress", element
+    assert element is not None
+    assert page.evaluate("document.activeElement.closest('#update-panel') !== null"), element
+
+
+def test_it_reaches_the_sign_off_from_the_banner_with_the_keyboard(
+    live_server, page, member, cochair_az, cochair_us, milestone
+):
+    Milestone.objects.filter(pk=milestone.pk).update(status=Status.AWAITING_SIGNOFF)
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in_with_keyboard(page, live_server.url, cochair_us)
+    page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+
+    tab_to(page, lambda element: element["tag"] == "a" and element["text"] == "Go to the sign-off")
+    page.keyboard.press("Enter")
+    expect(page.locator("#signoff")).to_be_focused()
+    expect(page.locator("#signoff")).to_be_in_viewport()
+    tab_to(page, button("Sign off for United States"))
+    page.keyboard.press("Enter")
+
+    banner = page.locator("#signoff .notification-banner--success")
+    expect(banner).to_contain_text("Signed off for United States. Waiting for the other side.")
+    expect(banner).to_be_focused()
+    expect(banner).to_be_in_viewport()
+    assert Milestone.objects.get(pk=milestone.pk).signoffs.count() == 1
 
 
 def test_it_edits_a_row_of_the_list_with_the_keyboard_alone(live_server, page, member, milestone):

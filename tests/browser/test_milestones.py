@@ -237,21 +237,33 @@ def test_it_fits_the_list_on_a_phone(live_server, browser, energy, member, miles
         context.close()
 
 
+def assert_announced_in_view(page: Page, panel: str, text: str) -> None:
+    """The banner is inside ``panel``, on screen, and announced: a status, or focused."""
+    banner = page.locator(f"{panel} .notification-banner--success")
+    expect(banner).to_contain_text(text)
+    expect(banner).to_be_in_viewport()
+    assert banner.evaluate(
+        "e => e.getAttribute('role') === 'status' || e === document.activeElement"
+    )
+
+
 def test_it_logs_progress_and_shows_it_in_the_timeline(
     live_server, page, member, milestone, csp_errors
 ):
+    page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, member)
     page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
     mark_window(page)
-    page.get_by_label("What happened?").fill("Site survey finished in Sangachal.")
-    page.get_by_label("New progress (%)").fill("45")
-    page.get_by_role("button", name="Log progress").click()
+    page.get_by_label("Note", exact=True).fill("Site survey finished in Sangachal.")
+    page.get_by_label("Progress (%)", exact=True).fill("45")
+    page.get_by_role("button", name="Post update").click()
 
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Site survey finished in Sangachal.")
     expect(timeline).to_contain_text("Progress: 20 % → 45 %")
+    expect(timeline).to_contain_text("Baku")  # the entry's moment names its zone
     expect(page.locator(".ms-progress-number")).to_have_text("45 %")
-    expect(page.get_by_role("status").filter(has_text="Progress logged.")).to_be_visible()
+    assert_announced_in_view(page, "#update-panel", "Progress logged.")
     assert_not_reloaded(page)
     assert MilestoneUpdate.objects.get(milestone=milestone).note == (
         "Site survey finished in Sangachal."
@@ -273,9 +285,12 @@ def test_it_completes_when_two_cochairs_sign_in_their_own_browsers(
         az.goto(url)
         us.goto(url)
 
+        expect(az.get_by_text("Your sign-off is needed for Azerbaijan.")).to_be_visible()
         az.get_by_role("button", name="Sign off for Azerbaijan").click()
-        expect(az.locator("#signoff-panel")).to_contain_text("Signed by Cochair Az")
-        expect(az.get_by_role("status")).to_contain_text("Waiting for the other side.")
+        expect(az.locator("#signoff")).to_contain_text("signed by Cochair Az on")
+        expect(az.locator("#signoff")).to_contain_text("waiting for Cochair Us")
+        assert_announced_in_view(az, "#signoff", "Waiting for the other side.")
+        expect(az.get_by_text("Your sign-off is needed")).to_have_count(0)
         expect(az.get_by_role("button", name="Sign off for Azerbaijan")).to_have_count(0)
         assert Milestone.objects.get(pk=milestone.pk).status == Status.AWAITING_SIGNOFF
 
@@ -288,7 +303,7 @@ def test_it_completes_when_two_cochairs_sign_in_their_own_browsers(
 
         az.reload()
         expect(az.locator(".ms-detail-head .tag")).to_have_text("Done")
-        expect(az.locator("#signoff-panel")).to_contain_text("Signed by Cochair Us")
+        expect(az.locator("#signoff")).to_contain_text("signed by Cochair Us on")
     finally:
         az_context.close()
         us_context.close()
@@ -310,14 +325,14 @@ def test_it_shows_a_stale_edit_the_conflict_naming_the_first_editor(
         mark_window(second)
 
         first.get_by_label("Progress (%)", exact=True).fill("30")
-        first.get_by_role("button", name="Save changes").click()
+        first.get_by_role("button", name="Post update").click()
         expect(first.get_by_role("status")).to_contain_text("Saved.")
 
         second.get_by_label("Progress (%)", exact=True).fill("60")
         second.get_by_label("Status", exact=True).select_option("blocked")
-        second.get_by_role("button", name="Save changes").click()
+        second.get_by_role("button", name="Post update").click()
 
-        conflict = second.locator("#edit-panel [role=alert]")
+        conflict = second.locator("#update-panel .conflict")
         expect(conflict).to_contain_text("Cochair Az saved a change")
         expect(conflict).to_contain_text("30 %")
         expect(conflict).to_contain_text("60 %")
@@ -344,11 +359,11 @@ def test_it_edits_without_javascript(live_server, browser, member, milestone):
         page = sign_in(context.new_page(), live_server.url, member)
         page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
         page.get_by_label("Progress (%)", exact=True).fill("75")
-        page.get_by_label("Note (optional)").fill("Submitted without JavaScript")
+        page.get_by_label("Note", exact=True).fill("Submitted without JavaScript")
         with page.expect_navigation():
-            page.get_by_role("button", name="Save changes").click()
+            page.get_by_role("button", name="Post update").click()
         assert page.url == f"{live_server.url}/milestones/{milestone.pk}/"
-        expect(page.locator(".messages")).to_contain_text("Saved.")
+        expect(page.locator(".messages")).to_contain_text("Progress logged.")
         expect(page.locator(".ms-progress-number")).to_have_text("75 %")
         expect(page.locator("#timeline")).to_contain_text("Submitted without JavaScript")
 
@@ -404,7 +419,8 @@ def test_it_shows_a_milestone_awaiting_signoff(
     page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
     expect(page.locator(".ms-detail-head .tag")).to_have_text("Awaiting sign-off")
     expect(page.get_by_role("button", name="Sign off for United States")).to_be_visible()
-    expect(page.get_by_role("button", name="Decline")).to_be_visible()
+    expect(page.get_by_role("button", name="Decline")).to_be_hidden()  # inside a closed <details>
+    expect(page.get_by_text("Decline the sign-off", exact=True)).to_be_visible()
     expect(page.locator("#evidence-panel")).to_contain_text("Terms of reference (signed)")
     expect(page.locator("#timeline")).to_contain_text("Signed off for Azerbaijan.")
     page.screenshot(path=artifacts / "milestone-detail.png", full_page=True)
@@ -424,6 +440,7 @@ def test_it_uploads_evidence_without_a_page_load(
     page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
     mark_window(page)
 
+    page.get_by_text("Add evidence", exact=True).click()
     page.get_by_label("File (PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT; up to 10 MB)").set_input_files(
         fake
     )
@@ -436,6 +453,8 @@ def test_it_uploads_evidence_without_a_page_load(
     page.get_by_role("button", name="Upload").click()
     link = page.locator("#evidence-panel").get_by_role("link", name="site-survey.pdf")
     expect(link).to_be_visible()
+    assert_announced_in_view(page, "#evidence-panel", "Evidence added.")
+    expect(page.locator("#evidence-panel")).not_to_contain_text("is not a real .pdf file")
     assert_not_reloaded(page)
     with page.expect_download() as download_info:
         link.click()
@@ -443,3 +462,91 @@ def test_it_uploads_evidence_without_a_page_load(
     assert download.suggested_filename == "site-survey.pdf"
     assert download.path().read_bytes() == PDF
     assert csp_errors == []
+
+
+def test_it_declines_after_the_dialog_states_the_consequence(
+    live_server, page, energy, member, cochair_az, cochair_us, csp_errors
+):
+    milestone = make_milestone(energy, owner=member, title="Grid code", progress=60)
+    milestone_update(
+        milestone_id=milestone.pk, user=member, version=1, status=Status.DONE, progress=100
+    )
+    milestone_sign_off(milestone_id=milestone.pk, user=cochair_us)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, cochair_az)
+    page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+    mark_window(page)
+    page.get_by_text("Decline the sign-off", exact=True).click()
+    page.get_by_label("Why do you decline?").fill("The annex is missing.")
+    page.get_by_role("button", name="Decline", exact=True).click()
+
+    dialog = page.locator("dialog#confirm-decline")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(
+        "This withdraws the United States side's signature, given by Cochair Us."
+    )
+    expect(dialog).to_contain_text("The milestone goes back to In progress at 60 %")
+    assert Milestone.objects.get(pk=milestone.pk).status == Status.AWAITING_SIGNOFF
+    dialog.get_by_role("button", name="Yes, decline the sign-off").click()
+
+    assert_announced_in_view(page, "#signoff", "Sign-off declined")
+    expect(page.locator(".ms-detail-head .tag")).to_have_text("In progress")
+    expect(page.locator(".ms-progress-number")).to_have_text("60 %")
+    assert_not_reloaded(page)
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.progress) == (Status.IN_PROGRESS, 60)
+    assert csp_errors == []
+
+
+def test_it_adds_a_link_and_asks_before_removing_it(
+    live_server, page, member, milestone, csp_errors
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, member)
+    page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+    page.get_by_text("Add evidence", exact=True).click()
+    page.get_by_label("Link (http:// or https://)").fill("https://example.org/report")
+    page.get_by_label("Title (optional)").first.fill("Survey report")
+    page.get_by_role("button", name="Add link").click()
+    assert_announced_in_view(page, "#evidence-panel", "Evidence added.")
+
+    page.locator("#evidence-panel").get_by_role("button", name="Remove Survey report").click()
+    dialog = page.locator("dialog.confirm-dialog[open]")
+    expect(dialog).to_contain_text("Remove “Survey report”?")
+    dialog.get_by_role("button", name="Cancel").click()
+    assert MilestoneUpdate.objects.filter(milestone=milestone).count() == 1  # added, not removed
+
+    page.locator("#evidence-panel").get_by_role("button", name="Remove Survey report").click()
+    page.locator("dialog.confirm-dialog[open]").get_by_role("button", name="Yes, remove it").click()
+    assert_announced_in_view(page, "#evidence-panel", "Evidence removed.")
+    expect(page.locator("#evidence-panel")).not_to_contain_text("Evidence added.")
+    assert csp_errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "az", "ru"])
+def test_it_fits_a_phone_in_every_language(
+    live_server, page, energy, member, cochair_az, cochair_us, language, artifacts
+):
+    milestone = make_milestone(
+        energy,
+        owner=member,
+        title="Feasibility study for the Caspian–Black Sea green energy corridor "
+        "(Azərbaycan–Gürcüstan–Rumıniya–Macarıstan) with the interconnector",
+        status=Status.AWAITING_SIGNOFF,
+        progress=90,
+    )
+    evidence_add(
+        milestone_id=milestone.pk,
+        user=member,
+        url="https://minenergy.gov.az/en/news/a-very-long-address-without-any-break-at-all-0123456789",
+    )
+    milestone_sign_off(milestone_id=milestone.pk, user=cochair_us)
+    cochair_az.language = language
+    cochair_az.save(update_fields=["language"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, cochair_az)
+    page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+    for opened in ("details.ms-decline", "details.ms-more", "details.ms-add-evidence"):
+        page.locator(f"{opened} > summary").click()
+    page.screenshot(path=artifacts / f"milestone-detail-390-{language}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -534,7 +534,8 @@ CATALOGUE: list[Endpoint] = [
         url=on("awaiting"),
         allowed=SIGNERS,
         denied=NOT_SIGNERS,
-        fields={"reason": text(5000), "next": anything()},
+        # Unconfirmed, it answers the confirmation page and changes nothing (apps/core/confirm.py).
+        fields={"reason": text(5000), "next": anything(), "confirmed": pick(["yes", MISSING])},
     ),
     Endpoint(
         "milestones:evidence_add",
@@ -550,6 +551,7 @@ CATALOGUE: list[Endpoint] = [
         "milestones:evidence_remove",
         url=on("evidence"),
         allowed=("member", "cochair_az", "staff"),
+        fields={"confirmed": pick(["yes", MISSING])},
     ),
     # --- meetings ---
     Endpoint("meetings:create", url=GROUP_QUERY, fields=MEETING_DETAILS),

@@ -40,6 +40,11 @@ SECRET_SIGN = restricted(404, staff=403)  # staff see it, but only co-chairs sig
 # Methods a URL refuses (POST on a page, GET on an action) are in tests/test_methods.py.
 
 
+#: Irreversible actions act only when confirmed (apps/core/confirm.py); unconfirmed posts are
+#: tried in tests/milestones/test_detail.py.
+CONFIRMED = {"confirmed": "yes"}
+
+
 def edit(objects, key="milestone"):
     milestone = objects[key]
     return {
@@ -109,13 +114,13 @@ MATRIX: dict[str, list[Case]] = {
             "POST",
             lambda o: f"/milestones/{o['awaiting'].pk}/decline/",
             SIGN,
-            lambda o: {"reason": "Matrix"},
+            lambda o: {"reason": "Matrix", "confirmed": "yes"},
         ),
         Case(
             "POST",
             lambda o: f"/milestones/{o['secret'].pk}/decline/",
             SECRET_SIGN,
-            lambda o: {"reason": "Matrix"},
+            lambda o: {"reason": "Matrix", "confirmed": "yes"},
         ),
     ],
     "milestones:evidence_add": [
@@ -141,18 +146,25 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "milestones:evidence_remove": [
         # Added by the member: they, the co-chairs and staff may remove it.
-        Case("POST", lambda o: f"/milestones/evidence/{o['evidence'].pk}/remove/", EDIT),
+        Case(
+            "POST",
+            lambda o: f"/milestones/evidence/{o['evidence'].pk}/remove/",
+            EDIT,
+            lambda o: CONFIRMED,
+        ),
         # Added by a co-chair: a member may not.
         Case(
             "POST",
             lambda o: f"/milestones/evidence/{o['cochair_evidence'].pk}/remove/",
             roles(403, cochair_az=302, cochair_us=302, staff=302),
+            lambda o: CONFIRMED,
             label="co-chair's",
         ),
         Case(
             "POST",
             lambda o: f"/milestones/evidence/{o['secret_evidence'].pk}/remove/",
             SECRET_EDIT,
+            lambda o: CONFIRMED,
         ),
     ],
     "milestones:evidence_download": [

@@ -307,7 +307,9 @@ def test_it_answers_bad_evidence_with_422(as_user, milestone, member, data, mess
 def test_it_removes_through_the_page(as_user, milestone, member):
     evidence = add_url(milestone, member, "https://x.org", title="Old link")
     response = as_user(member).post(
-        reverse("milestones:evidence_remove", args=[evidence.pk]), headers=HTMX
+        reverse("milestones:evidence_remove", args=[evidence.pk]),
+        {"confirmed": "yes"},
+        headers=HTMX,
     )
     assert response.status_code == 200
     assert "Evidence removed." in response.text
@@ -388,7 +390,9 @@ def test_it_never_serves_evidence_from_media_url(as_user, milestone, member, set
 def test_it_removes_without_javascript(as_user, milestone, member):
     evidence = add_url(milestone, member, "https://x.org", title="Old link")
     response = as_user(member).post(
-        reverse("milestones:evidence_remove", args=[evidence.pk]), follow=True
+        reverse("milestones:evidence_remove", args=[evidence.pk]),
+        {"confirmed": "yes"},
+        follow=True,
     )
     assert response.redirect_chain == [(reverse("milestones:detail", args=[milestone.pk]), 302)]
     assert "Evidence removed." in response.text

@@ -37,7 +37,15 @@ DETAIL_UPDATE_INVALID = 9  # no service call: access + the workspace
 DETAIL_UPDATE_CONFLICT = 17  # + the entry naming who changed it (and a fallback), its author
 LOG = 15
 SIGN = 17
-DECLINE = 17
+DECLINE = 18  # ... + the entry that asked for sign-off (the progress the decline goes back to)
+# Awaiting sign-off, the page also names each side's co-chair: + 1.
+DETAIL_AWAITING = DETAIL + 1
+SIGN_FIRST = 17  # the first side's: no completion to save, but the page names the co-chairs
+# Unconfirmed irreversible posts answer the confirmation page and write nothing:
+# session, user, access (milestone, membership), the sign-offs to withdraw (+ prefetch), the
+# request entry for the progress it goes back to, the header's import question.
+DECLINE_UNCONFIRMED = 8
+EVIDENCE_REMOVE_UNCONFIRMED = 5  # session, user, evidence with its milestone, membership, header
 EVIDENCE_ADD = 15
 EVIDENCE_REMOVE = 16
 DOWNLOAD = 4
@@ -233,7 +241,9 @@ def test_it_keeps_decline_fragment_flat(
     client = as_user(cochair_az)
     with django_assert_num_queries(DECLINE):
         response = client.post(
-            reverse("milestones:decline", args=[target.pk]), {"reason": "No"}, headers=HTMX
+            reverse("milestones:decline", args=[target.pk]),
+            {"reason": "No", "confirmed": "yes"},
+            headers=HTMX,
         )
     assert response.status_code == 200
 
@@ -262,7 +272,9 @@ def test_it_keeps_evidence_remove_fragment_flat(
     client = as_user(member)
     with django_assert_num_queries(EVIDENCE_REMOVE):
         response = client.post(
-            reverse("milestones:evidence_remove", args=[evidence.pk]), headers=HTMX
+            reverse("milestones:evidence_remove", args=[evidence.pk]),
+            {"confirmed": "yes"},
+            headers=HTMX,
         )
     assert response.status_code == 200
 
@@ -331,3 +343,53 @@ def test_it_keeps_invalid_evidence_flat(as_user, scale, member, django_assert_nu
             headers=HTMX,
         )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_keeps_the_awaiting_detail_flat(
+    as_user, scale, cochair_az, cochair_us, django_assert_num_queries, size
+):
+    target = scale(size)
+    Milestone.objects.filter(pk=target.pk).update(status=Status.AWAITING_SIGNOFF)
+    milestone_sign_off(milestone_id=target.pk, user=cochair_us)
+    client = as_user(cochair_az)
+    with django_assert_num_queries(DETAIL_AWAITING):
+        response = client.get(reverse("milestones:detail", args=[target.pk]))
+    assert 'href="#signoff"' in response.text  # the reader's turn: the banner links to the panel
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_keeps_the_first_signature_flat(
+    as_user, scale, cochair_az, django_assert_num_queries, size
+):
+    target = scale(size)
+    Milestone.objects.filter(pk=target.pk).update(status=Status.AWAITING_SIGNOFF)
+    client = as_user(cochair_az)
+    with django_assert_num_queries(SIGN_FIRST):
+        response = client.post(reverse("milestones:sign", args=[target.pk]), headers=HTMX)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_keeps_the_decline_confirmation_flat(
+    as_user, scale, cochair_az, cochair_us, django_assert_num_queries, size
+):
+    target = scale(size)
+    Milestone.objects.filter(pk=target.pk).update(status=Status.AWAITING_SIGNOFF)
+    milestone_sign_off(milestone_id=target.pk, user=cochair_us)
+    client = as_user(cochair_az)
+    with django_assert_num_queries(DECLINE_UNCONFIRMED):
+        response = client.post(reverse("milestones:decline", args=[target.pk]), {"reason": "No"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_keeps_the_evidence_removal_confirmation_flat(
+    as_user, scale, member, django_assert_num_queries, size
+):
+    target = scale(size)
+    evidence = evidence_add(milestone_id=target.pk, user=member, url="https://x.org")
+    client = as_user(member)
+    with django_assert_num_queries(EVIDENCE_REMOVE_UNCONFIRMED):
+        response = client.post(reverse("milestones:evidence_remove", args=[evidence.pk]))
+    assert response.status_code == 200

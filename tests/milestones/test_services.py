@@ -604,6 +604,48 @@ def test_it_refuses_to_decline_what_is_not_awaiting_signoff(milestone, cochair_a
         milestone_decline(milestone_id=milestone.pk, user=cochair_az, reason="no")
 
 
+def test_a_decline_sends_progress_back_to_before_sign_off_was_asked(milestone, member, cochair_us):
+    # 20 % → 60 % → "done" at 100 %: sent back to work, it is at 60 % again, not complete.
+    milestone_update(milestone_id=milestone.pk, user=member, version=1, progress=60)
+    milestone_update(
+        milestone_id=milestone.pk, user=member, version=2, progress=100, status=Status.DONE
+    )
+    result = milestone_decline(milestone_id=milestone.pk, user=cochair_us, reason="Annex missing")
+    assert (result.status, result.progress) == (Status.IN_PROGRESS, 60)
+    entry = latest(milestone)
+    assert (entry.old_progress, entry.new_progress) == (100, 60)
+
+
+def test_a_decline_never_leaves_progress_at_100(awaiting, cochair_us):
+    # No entry asked for sign-off (set by hand or imported at 100 %): capped at 90 %.
+    Milestone.objects.filter(pk=awaiting.pk).update(progress=100)
+    result = milestone_decline(milestone_id=awaiting.pk, user=cochair_us, reason="Not yet")
+    assert result.progress == services.DECLINED_PROGRESS_CAP == 90
+
+
+def test_a_decline_caps_a_request_made_at_100(milestone, member, cochair_us):
+    milestone_update(milestone_id=milestone.pk, user=member, version=1, progress=100)
+    milestone_update(milestone_id=milestone.pk, user=member, version=2, status=Status.DONE)
+    result = milestone_decline(milestone_id=milestone.pk, user=cochair_us, reason="Not yet")
+    assert result.progress == 90
+
+
+def test_the_page_and_the_service_agree_on_the_progress_after_a_decline(milestone, member):
+    milestone_update(milestone_id=milestone.pk, user=member, version=1, progress=45)
+    milestone_update(
+        milestone_id=milestone.pk, user=member, version=2, progress=100, status=Status.DONE
+    )
+    loaded = Milestone.objects.get(pk=milestone.pk)
+    entries = list(
+        MilestoneUpdate.objects.filter(milestone=milestone).order_by("-created_at", "-id")
+    )
+    assert (
+        services.progress_after_decline(milestone=loaded)
+        == services.progress_after_decline(milestone=loaded, entries=entries)
+        == 45
+    )
+
+
 # --- admin ----------------------------------------------------------------------------------
 
 

@@ -112,9 +112,9 @@ def test_it_answers_invalid_input_with_the_form_and_422(as_user, milestone, memb
         headers=HTMX,
     )
     assert response.status_code == 422
-    assert response["HX-Retarget"] == "#edit-panel"
+    assert response["HX-Retarget"] == "#update-panel"
     assert response["HX-Reswap"] == "outerHTML"
-    assert response.text.strip().startswith('<section id="edit-panel"')
+    assert response.text.strip().startswith('<div id="update-panel"')
     assert "Progress must be a whole number between 0 and 100." in response.text
     assert "other@example.test is not a member of this group" in response.text
     assert fresh(milestone).version == 1
@@ -145,7 +145,7 @@ def test_it_answers_a_stale_edit_with_the_conflict_and_409(as_user, milestone, m
         headers=HTMX,
     )
     assert response.status_code == 409
-    assert response["HX-Retarget"] == "#edit-panel"
+    assert response["HX-Retarget"] == "#update-panel"
     text = response.text
     assert "Cochair Us saved a change" in text
     assert "1 August 2026" in text and "15 September 2026" in text
@@ -233,13 +233,14 @@ def test_it_logs_progress_without_javascript(as_user, milestone, member):
     assert message_texts(response) == ["Progress logged."]
 
 
-def test_it_wants_a_note_to_log_progress(as_user, milestone, member):
+def test_it_wants_a_note_or_a_change_to_post_an_update(as_user, milestone, member):
     response = as_user(member).post(
-        url("log", milestone.pk), {"version": 1, "note": "  ", "progress": "50"}, headers=HTMX
+        url("log", milestone.pk), {"version": 1, "note": "  ", "progress": "20"}, headers=HTMX
     )
     assert response.status_code == 422
-    assert response["HX-Retarget"] == "#log-panel"
-    assert "Write a note describing the progress." in response.text
+    assert response["HX-Retarget"] == "#update-panel"
+    assert "Write a note, or change the status, progress, due date or owner." in response.text
+    assert 'href="#update-note"' in response.text  # the error summary links to the field
     assert not MilestoneUpdate.objects.exists()
 
 
@@ -251,7 +252,7 @@ def test_it_shows_a_conflict_for_a_stale_log_with_a_change(as_user, milestone, m
         headers=HTMX,
     )
     assert response.status_code == 409
-    assert response["HX-Retarget"] == "#log-panel"
+    assert response["HX-Retarget"] == "#update-panel"
     assert "Cochair Az saved a change" in response.text
     assert "We are at half" in response.text
     assert fresh(milestone).progress == 33
@@ -294,7 +295,7 @@ def test_it_refuses_a_repeated_signature_with_422(as_user, awaiting, cochair_az)
     client.post(url("sign", awaiting.pk), headers=HTMX)
     response = client.post(url("sign", awaiting.pk), headers=HTMX)
     assert response.status_code == 422
-    assert response["HX-Retarget"] == "#signoff-panel"
+    assert response["HX-Retarget"] == "#signoff"
     assert "Your side has already signed off this milestone." in response.text
     assert SignOff.objects.count() == 1
 
@@ -307,7 +308,7 @@ def test_it_refuses_to_sign_a_milestone_not_awaiting_signoff(as_user, milestone,
 
 def test_it_declines_with_a_reason(as_user, awaiting, cochair_us):
     response = as_user(cochair_us).post(
-        url("decline", awaiting.pk), {"reason": "Annex missing"}, headers=HTMX
+        url("decline", awaiting.pk), {"reason": "Annex missing", "confirmed": "yes"}, headers=HTMX
     )
     assert response.status_code == 200
     assert "Sign-off declined" in response.text
@@ -326,7 +327,9 @@ def test_it_wants_a_reason_to_decline(as_user, awaiting, cochair_us):
 
 
 def test_it_declines_without_javascript(as_user, awaiting, cochair_us):
-    response = as_user(cochair_us).post(url("decline", awaiting.pk), {"reason": "Not yet"})
+    response = as_user(cochair_us).post(
+        url("decline", awaiting.pk), {"reason": "Not yet", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     assert message_texts(response) == ["Sign-off declined: the milestone is back in progress."]
 
@@ -350,7 +353,8 @@ def test_it_shows_times_in_the_users_time_zone(as_user, awaiting, cochair_az, co
     logged_at = MilestoneUpdate.objects.get().created_at
     baku = logged_at.astimezone(datetime.timezone(datetime.timedelta(hours=4)))
     text = as_user(cochair_az).get(url("detail", awaiting.pk)).text
-    assert f'datetime="{baku.isoformat()}"' in text
+    assert f'datetime="{logged_at.replace(microsecond=0).isoformat()}"' in text
+    assert f"{baku:%H:%M}&nbsp;Baku</time>" in text  # {% moment %}: the zone named
 
 
 def test_it_refuses_get_on_post_endpoints(as_user, milestone, member):
@@ -373,6 +377,6 @@ def test_it_refuses_to_decline_what_is_not_awaiting_sign_off(as_user, milestone,
         url("decline", milestone.pk), {"reason": "Too early"}, headers=HTMX
     )
     assert response.status_code == 422
-    assert response["HX-Retarget"] == "#signoff-panel"
+    assert response["HX-Retarget"] == "#signoff"
     assert 'role="alert"' in response.text
     assert fresh(milestone).status == milestone.status

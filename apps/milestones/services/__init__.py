@@ -22,9 +22,15 @@ from apps.milestones.services.milestones import (
     milestone_log_progress,
     milestone_update,
 )
-from apps.milestones.services.signoff import milestone_decline, milestone_sign_off
+from apps.milestones.services.signoff import (
+    DECLINED_PROGRESS_CAP,
+    milestone_decline,
+    milestone_sign_off,
+    progress_after_decline,
+)
 
 __all__ = [
+    "DECLINED_PROGRESS_CAP",
     "EDITABLE_FIELDS",
     "EVIDENCE_MAX_BYTES",
     "EVIDENCE_TYPES",
@@ -42,5 +48,6 @@ __all__ = [
     "milestone_log_progress",
     "milestone_sign_off",
     "milestone_update",
+    "progress_after_decline",
     "validate_evidence_file",
 ]

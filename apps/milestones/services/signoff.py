@@ -1,6 +1,8 @@
 """Sign-off by both sides: each side's co-chair signs an "awaiting sign-off" milestone; the
 second signature completes it, exactly once; a decline withdraws the signatures and sends it
-back to work."""
+back to work, its progress back to what it was before sign-off was asked for (below 100)."""
+
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +14,7 @@ from apps.accounts.models import User
 from apps.charter.access import GroupAccess, group_access
 from apps.milestones.models import (
     Milestone,
+    MilestoneUpdate,
     SignOff,
     SignOffSide,
     Status,
@@ -65,9 +68,51 @@ def milestone_sign_off(*, milestone_id: int, user: User) -> Milestone:
         return milestone
 
 
+#: Progress a declined milestone goes back to when nothing below 100 % was logged before
+#: sign-off was asked for: work remains, so it is not complete, but it is nearly there.
+DECLINED_PROGRESS_CAP = 90
+
+
+def progress_after_decline(
+    *, milestone: Milestone, entries: Iterable[MilestoneUpdate] | None = None
+) -> int:
+    """The progress a decline sends ``milestone`` back to.
+
+    A decline means "not finished": the milestone returns to in progress at the progress it
+    had just before sign-off was asked for (the entry that moved it to awaiting sign-off
+    records it as its old progress), so "mark done" at 100 % is undone as a whole. That
+    value, or the current one when no such entry is found, never stays at 100: it is capped
+    at ``DECLINED_PROGRESS_CAP`` (90). ``entries``: the milestone's log, newest first, when
+    the caller has it loaded already (the detail page); else one query finds the entry.
+    """
+    if entries is None:
+        request = (
+            MilestoneUpdate.objects.filter(milestone=milestone, new_status=Status.AWAITING_SIGNOFF)
+            .exclude(old_status=Status.AWAITING_SIGNOFF)
+            .order_by("-created_at", "-id")
+            .only("old_progress")
+            .first()
+        )
+    else:
+        request = next(
+            (
+                entry
+                for entry in entries
+                if entry.new_status == Status.AWAITING_SIGNOFF
+                and entry.old_status != Status.AWAITING_SIGNOFF
+            ),
+            None,
+        )
+    progress = milestone.progress
+    if request is not None and request.old_progress is not None:
+        progress = request.old_progress
+    return min(progress, DECLINED_PROGRESS_CAP)
+
+
 def milestone_decline(*, milestone_id: int, user: User, reason: str) -> Milestone:
     """A co-chair sends the milestone back to in progress, with a reason; the sign-offs
-    given so far are withdrawn."""
+    given so far (either side's) are withdrawn, and the progress goes back to
+    ``progress_after_decline``: what it was before sign-off was asked for, never 100 %."""
     with transaction.atomic():
         milestone = _lock(milestone_id)
         side = _signing_side(group_access(user=user, group=milestone.group))
@@ -87,16 +132,17 @@ def milestone_decline(*, milestone_id: int, user: User, reason: str) -> Mileston
         if sides:
             SignOff.objects.filter(milestone=milestone).delete()
             changes["signoffs"] = [sides, []]
-        old_status = milestone.status
+        old_status, old_progress = milestone.status, milestone.progress
+        milestone.progress = progress_after_decline(milestone=milestone)
         milestone.status = Status.IN_PROGRESS
         milestone.version += 1
-        milestone.save(update_fields=["status", "version", "updated_at"])
+        milestone.save(update_fields=["status", "progress", "version", "updated_at"])
         _log(
             milestone=milestone,
             user=user,
             kind=UpdateKind.DECLINED,
             old_status=old_status,
-            old_progress=milestone.progress,
+            old_progress=old_progress,
             changes=changes,
             note=reason,
         )
