@@ -550,3 +550,37 @@ def test_it_fits_a_phone_in_every_language(
         page.locator(f"{opened} > summary").click()
     page.screenshot(path=artifacts / f"milestone-detail-390-{language}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_it_asks_on_a_page_before_declining_without_javascript(
+    live_server, browser, energy, member, cochair_az, cochair_us
+):
+    milestone = make_milestone(
+        energy, owner=member, title="Grid code", status=Status.AWAITING_SIGNOFF, progress=80
+    )
+    milestone_sign_off(milestone_id=milestone.pk, user=cochair_us)
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = sign_in(context.new_page(), live_server.url, cochair_az)
+        page.goto(f"{live_server.url}/milestones/{milestone.pk}/")
+        page.get_by_text("Decline the sign-off", exact=True).click()
+        page.get_by_label("Why do you decline?").fill("The annex is missing.")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Decline", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Decline the sign-off?")
+        expect(page.locator(".warning-text")).to_contain_text(
+            "This withdraws the United States side's signature, given by Cochair Us."
+        )
+        assert Milestone.objects.get(pk=milestone.pk).status == Status.AWAITING_SIGNOFF
+        with page.expect_navigation():
+            page.get_by_role("button", name="Yes, decline the sign-off").click()
+        assert page.url == f"{live_server.url}/milestones/{milestone.pk}/"
+        expect(page.locator(".messages")).to_contain_text("Sign-off declined")
+    finally:
+        context.close()
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.progress, milestone.signoffs.count()) == (
+        Status.IN_PROGRESS,
+        80,
+        0,
+    )
