@@ -99,7 +99,9 @@ def test_it_saves_preferences_with_htmx_and_shows_errors_in_place(
     page.goto(f"{live_server.url}/notifications/preferences/")
     page.get_by_label("Remind me this many days before a due date").fill("14, 7, seven")
     page.get_by_role("button", name="Save preferences").click()
-    expect(page.get_by_text("“seven” is not a whole number of days.")).to_be_visible()
+    expect(
+        page.locator(".error-message").get_by_text("“seven” is not a whole number of days.")
+    ).to_be_visible()
     assert page.url.endswith("/notifications/preferences/")
     page.get_by_label("Remind me this many days before a due date").fill("21, 3")
     page.get_by_label("Daily").check()

@@ -150,7 +150,7 @@ def test_it_previews_then_imports_without_javascript(client, cochair_az, member,
     assert response["Location"] == IMPORT
     assert list(get_messages(response.wsgi_request)) == []  # the page's banner says it
     page = client.get(IMPORT).content.decode()
-    assert 'class="notification-banner success"' in page
+    assert 'class="notification-banner notification-banner--success"' in page
     assert "Import done: 2 created, 1 changed, 0 unchanged." in page
     assert 'href="/milestones/?group=energy"' in page
     # The banner is shown once.
@@ -431,7 +431,7 @@ def test_it_links_to_the_imported_milestones_after_an_htmx_import(client, cochai
     html = client.post(IMPORT, upload(csv_bytes(row())), headers=HTMX).content.decode()
     response = client.post(IMPORT, confirm_fields(html), headers=HTMX)
     page = response.content.decode()
-    assert 'class="notification-banner success"' in page
+    assert 'class="notification-banner notification-banner--success"' in page
     assert '<a href="/milestones/?group=energy">' in page
 
 
