@@ -36,7 +36,8 @@ def test_it_ignores_a_next_that_is_not_a_path_after_a_milestone_post(world, next
 def test_it_ignores_a_next_that_is_not_a_path_after_declining(world, next_url):
     awaiting = world.own.awaiting
     response = signed_in(world.user("cochair_az")).post(
-        reverse("milestones:decline", args=[awaiting.pk]), {"reason": "Not yet.", "next": next_url}
+        reverse("milestones:decline", args=[awaiting.pk]),
+        {"reason": "Not yet.", "next": next_url, "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("milestones:detail", args=[awaiting.pk])

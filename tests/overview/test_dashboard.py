@@ -332,11 +332,15 @@ def test_it_opens_with_a_short_heading_and_my_work(client, member):
     body = client.get("/").content.decode()
     assert body.count("<h1") == 1
     assert '<h1 class="dashboard-title">Dashboard</h1>' in body
-    caption = '<span class="caption">Azerbaijan–United States Charter on Strategic Partnership</span>'
+    caption = (
+        '<span class="caption">Azerbaijan–United States Charter on Strategic Partnership</span>'
+    )
     assert body.index(caption) < body.index("<h1")
     # The charter's long legal title is at the foot, after "My work" and the groups.
     assert body.index('id="my-work-heading"') < body.index('id="groups-heading"')
-    assert body.index('id="groups-heading"') < body.index("Charter on Strategic Partnership between")
+    assert body.index('id="groups-heading"') < body.index(
+        "Charter on Strategic Partnership between"
+    )
 
 
 def test_it_lists_the_groups_worst_first_with_the_reason(client, member, energy, connectivity):

@@ -57,7 +57,9 @@ def as_document(key: str, body: str) -> str:
     if "<html" in body[:500]:
         return body
     if body.lstrip().startswith("<tr"):
-        body = f"<table><tbody>{body}</tbody></table>"
+        # A row swapped into its table: a row of single cells stands for the table's columns.
+        columns = max([int(n) for n in re.findall(r'colspan="(\d+)"', body)] or [1])
+        body = f"<table><tbody><tr>{'<td></td>' * columns}</tr>{body}</tbody></table>"
     elif body.lstrip().startswith("<li"):
         body = f"<ul>{body}</ul>"
     return FRAGMENT.format(key=key, body=body)

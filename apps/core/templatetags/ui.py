@@ -69,3 +69,12 @@ def moment(value: dt.datetime | None) -> dict:
 def reader_zone() -> str:
     """The active (reader's or recipient's) zone by name: ``{% reader_zone as zone %}``."""
     return zone_label(timezone.get_current_timezone())
+
+
+@register.simple_tag
+def field_input(field) -> str:
+    """The field's input. When its form has errors the error summary takes focus, so a widget's
+    own ``autofocus`` (Django's login and password forms set one) is dropped: one per page."""
+    if field.form.errors:
+        return field.as_widget(attrs={"autofocus": False})
+    return field.as_widget()
